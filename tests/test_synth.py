@@ -241,3 +241,41 @@ def test_invalid_sizes_are_refused():
         next(generate_tables(0))
     with pytest.raises(ValueError, match="format"):
         synthesize("/nonexistent-never-created", 10, fmt="xlsx")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_synth_then_load_round_trip(tmp_path, fmt):
+    from scoring_lib.data import load_tables
+
+    synthesize(tmp_path, 400, 60, seed=11, fmt=fmt)
+    loaded = load_tables(tmp_path)
+    expected = dict(generate_tables(400, 60, seed=11))
+    assert list(loaded) == list(expected)
+    for name, frame in expected.items():
+        pd.testing.assert_frame_equal(loaded[name], frame, check_exact=(fmt == "parquet"),
+                                      rtol=1e-12, obj=name)
+    report = loaded.report
+    assert report.missing_tables == [] and report.orphans == [] and report.unknown_levels == []
+
+
+def test_cli_synth_writes_the_eight_files(tmp_path, capsys):
+    from scoring_lib.cli import main
+
+    assert main(["synth", "--clients", "200", "--test-clients", "30", "--seed", "1",
+                 "--out", str(tmp_path), "--format", "parquet"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        f"{name}.parquet" for name in schema.TABLE_NAMES)
+    assert "application_train" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["synth", "--clients", "0", "--out", str(tmp_path)])
+
+
+def test_cli_check_summarises_a_folder_and_reports_bad_input(tmp_path, capsys):
+    from scoring_lib.cli import main
+
+    synthesize(tmp_path, 100, 20, seed=2, fmt="parquet")
+    assert main(["check", "--data", str(tmp_path)]) == 0
+    assert "application_train" in capsys.readouterr().out
+    (tmp_path / "application_train.parquet").unlink()
+    assert main(["check", "--data", str(tmp_path)]) == 2
+    assert "application_train" in capsys.readouterr().err

@@ -109,6 +109,8 @@ def write_table(frame: pd.DataFrame, path: Path, fmt: str) -> None:
         table = table.cast(pa.schema([
             pa.field(f.name, pa.string() if pa.types.is_dictionary(f.type) else f.type)
             for f in table.schema]))
+        # pyarrow quotes every text value ("Cash loans"); the Kaggle files, written by pandas,
+        # quote only values with a comma. Both are the same CSV to any reader.
         pcsv.write_csv(table, path)
 
 

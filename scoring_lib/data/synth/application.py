@@ -51,8 +51,8 @@ REQ_P = {
 # rank clients best, then employment, age, ID/phone changes and region rating, and a
 # gradient-boosting model on the application table reaches a CV AUC of about 0.75.
 BETA = {
-    "ext1": 0.60, "ext2": 0.78, "ext3": 0.95, "young": 0.30, "unstable": 0.40,
-    "id_recent": 0.12, "phone_recent": 0.12, "region": 0.28, "male": 0.35,
+    "ext1": 0.60, "ext2": 0.72, "ext3": 1.00, "young": 0.30, "unstable": 0.50,
+    "id_recent": 0.06, "phone_recent": 0.10, "region": 0.28, "male": 0.35,
     "low_education": 0.30, "history": 0.85, "unseen": 0.95,
 }
 
