@@ -1,4 +1,6 @@
 """Layer 1: schema of the eight Home Credit files, loader and synthetic generator."""
 
 from .errors import DataError
-from .loader import load_tables, LoadReport, Tables, find_table_files
+from .loader import LoadReport, Tables, find_table_files, load_tables
+
+__all__ = ["DataError", "LoadReport", "Tables", "find_table_files", "load_tables"]

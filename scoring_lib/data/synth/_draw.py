@@ -92,10 +92,6 @@ def rank_uniform(score: np.ndarray) -> np.ndarray:
     return (ranks + 0.5) / max(len(score), 1)
 
 
-def mask_share(rng: np.random.Generator, n: int, share: float) -> np.ndarray:
-    return rng.random(n) < share
-
-
 def round_to(x: np.ndarray, step: float) -> np.ndarray:
     return np.round(x / step) * step
 

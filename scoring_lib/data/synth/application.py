@@ -81,11 +81,9 @@ def _ordinal(rng, n, p, score=None):
     return d.by_rank(score, levels, p).astype(np.int64)
 
 
-def _skewed_levels(rng, table, column, n, weights_by_level=None, score=None):
-    levels, p = d.real_levels(table, column)
-    if score is not None:  # ordered by score
-        return d.by_rank(score, levels, p)
-    return d.choice(rng, n, levels, p)
+def _real_choice(rng, column, n):
+    """Independent draws with the real level shares of an application column."""
+    return d.choice(rng, n, *d.real_levels(T, column))
 
 
 def client_ids(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -121,10 +119,9 @@ def generate(rng: np.random.Generator, n_train: int, n_test: int,
     age_years = -cols["DAYS_BIRTH"] / 365.25
     fam_levels, fam_p = d.real_levels(T, "NAME_FAMILY_STATUS")
     old, young_adult = (age_years - 45) / 10, (35 - age_years) / 8
-    fam_effects = np.column_stack([
-        {"Married": 0.0 * old, "Single / not married": 1.2 * young_adult,
-         "Civil marriage": 0.5 * young_adult, "Widow": 1.8 * old,
-         "Separated": 0.2 * old}.get(lv, 0.0 * old) for lv in fam_levels])
+    effect = {"Single / not married": 1.2 * young_adult, "Civil marriage": 0.5 * young_adult,
+              "Widow": 1.8 * old, "Separated": 0.2 * old}
+    fam_effects = np.column_stack([effect.get(lv, np.zeros(n)) for lv in fam_levels])
     fam = d.categorical(rng, fam_levels, fam_p, fam_effects)
     fam[rng.random(n) < 0.000007] = "Unknown"
     cols["NAME_FAMILY_STATUS"] = fam
@@ -133,7 +130,7 @@ def generate(rng: np.random.Generator, n_train: int, n_test: int,
     children = _ordinal(rng, n, CHILDREN_P, child_score)
     cols["CNT_CHILDREN"] = children
     cols["CNT_FAM_MEMBERS"] = (children + 1 + couple).astype(float)
-    cols["NAME_TYPE_SUITE"] = _skewed_levels(rng, T, "NAME_TYPE_SUITE", n)
+    cols["NAME_TYPE_SUITE"] = _real_choice(rng, "NAME_TYPE_SUITE", n)
     edu_score = 0.45 * wealth + 0.25 * c1 + 0.3 * rng.standard_normal(n)
     edu = d.by_rank(edu_score, ["Lower secondary", "Secondary / secondary special",
                                 "Incomplete higher", "Higher education", "Academic degree"],
@@ -157,7 +154,7 @@ def generate(rng: np.random.Generator, n_train: int, n_test: int,
     keep = d.QUANTILE_LEVELS < 1 - share
     lv = np.append(d.QUANTILE_LEVELS[keep] / (1 - share), 1.0)
     qv = np.append(q[keep], -1.0)
-    emp = np.round(d.from_quantiles(d.uniform_of(-stability + 0.0 * young), qv, lv))
+    emp = np.round(d.from_quantiles(d.uniform_of(-stability), qv, lv))
     emp = np.maximum(emp, -(age_years - 16) * 365.25).round()
     cols["DAYS_EMPLOYED"] = np.where(no_job, DAYS_SENTINEL, emp).astype(np.int64)
     cols["FLAG_EMP_PHONE"] = (~no_job).astype(np.int64)
@@ -232,7 +229,7 @@ def generate(rng: np.random.Generator, n_train: int, n_test: int,
     cols["FLAG_MOBIL"] = np.ones(n, np.int64)
     for name in ("FLAG_WORK_PHONE", "FLAG_CONT_MOBILE", "FLAG_PHONE", "FLAG_EMAIL"):
         cols[name] = _flag(rng, n, FLAG_SHARES[name])
-    cols["WEEKDAY_APPR_PROCESS_START"] = _skewed_levels(rng, T, "WEEKDAY_APPR_PROCESS_START", n)
+    cols["WEEKDAY_APPR_PROCESS_START"] = _real_choice(rng, "WEEKDAY_APPR_PROCESS_START", n)
     cols["HOUR_APPR_PROCESS_START"] = np.round(
         d.real_column(T, "HOUR_APPR_PROCESS_START", z(n))).astype(np.int64)
 

@@ -14,6 +14,7 @@ import pandas as pd
 from ..schema import DAYS_SENTINEL, pandas_dtypes
 from . import _draw as d
 from .application import Latent
+from .monthly import credit_card, installments, pos_cash
 
 P = "previous_application"
 DAYS_PER_MONTH = 30.4375
@@ -107,7 +108,6 @@ def generate(rng: np.random.Generator, lat: Latent, n_target_rows: float) -> dic
                            & (rng.random(n) < 0.94))
     cards = np.flatnonzero(approved & revolving)
     ctx = dict(sk_prev=cols["SK_ID_PREV"], sk_curr=cols["SK_ID_CURR"], h=h)
-    from .monthly import credit_card, installments, pos_cash
     return {
         P: prev,
         "POS_CASH_balance": pos_cash(rng, ctx, loans, decision, term, cols),
