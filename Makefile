@@ -61,7 +61,7 @@ test: install ## Run the test suite (pytest -q; more options with PYTEST_ARGS=".
 	$(VENV)/bin/python -m pytest -q $(PYTEST_ARGS)
 
 data: install ## Generate synthetic demo data in data/raw/ unless an application_train file is there
-	@found=$$(ls -1 $(addprefix $(DATA_RAW)/application_train.,csv csv.zip csv.gz parquet) 2>/dev/null | head -n 1); \
+	@found=$$(ls -1 $(addprefix $(DATA_RAW)/application_train.,csv csv.zip zip csv.gz parquet) 2>/dev/null | head -n 1); \
 	if [ -n "$$found" ]; then \
 		echo "==> $$found exists: keeping the data in $(DATA_RAW)/"; \
 	else \
