@@ -1,0 +1,13 @@
+"""Layer 2: features. Pure functions from the loaded tables to one row per client.
+
+:func:`build_features` is the entry point; :mod:`.metadata` describes the metadata of each
+feature; :mod:`.cache` writes and reuses the Parquet feature file of ``scoring features``.
+Families, one module each: :mod:`.application`, :mod:`.bureau`, :mod:`.previous`,
+:mod:`.monthly` (POS_CASH_balance, installments_payments, credit_card_balance).
+"""
+
+from .build import FEATURE_VERSION, FeatureSet, build_features, feature_list, feature_metadata
+from .metadata import AGGREGATIONS, FIELDS, SUBSETS, Feature
+
+__all__ = ["AGGREGATIONS", "FEATURE_VERSION", "FIELDS", "SUBSETS", "Feature", "FeatureSet",
+           "build_features", "feature_list", "feature_metadata"]
