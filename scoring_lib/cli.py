@@ -46,6 +46,24 @@ def _cmd_check(args) -> int:
     return 0
 
 
+def _cmd_features(args) -> int:
+    from .data import DataError
+    from .features.cache import build_feature_file
+
+    try:
+        result = build_feature_file(args.data, args.out, force=args.force)
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    size = f"{result.rows:,d} clients x {result.features:,d} features"
+    if result.reused:
+        print(f"Reused {result.path} ({size}): inputs and feature code unchanged "
+              f"(fingerprint {result.fingerprint[:12]}).")
+    else:
+        print(f"Wrote {result.path} ({size}) in {result.seconds:.1f} s.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="scoring", description=(
         "Credit-scoring toolkit for Home Credit-shaped data."))
@@ -64,6 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="load a data folder, validate it and summarise it")
     p.add_argument("--data", required=True, help="folder with the Kaggle files")
     p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser("features", help="build one row of features per client into a Parquet "
+                       "file (reused when the inputs have not changed)")
+    p.add_argument("--data", required=True, help="folder with the Kaggle files")
+    p.add_argument("--out", required=True, help="output Parquet file; the feature metadata is "
+                   "stored in its schema metadata (see scoring_lib.features.cache)")
+    p.add_argument("--force", action="store_true", help="rebuild even if the file is up to date")
+    p.set_defaults(func=_cmd_features)
     return parser
 
 
