@@ -279,3 +279,22 @@ def test_cli_check_summarises_a_folder_and_reports_bad_input(tmp_path, capsys):
     (tmp_path / "application_train.parquet").unlink()
     assert main(["check", "--data", str(tmp_path)]) == 2
     assert "application_train" in capsys.readouterr().err
+
+
+def test_kaggle_style_files_written_by_pandas_load_unchanged(tmp_path):
+    """The Kaggle files were written by pandas: unquoted text, '135000.0' floats, zips."""
+    import zipfile
+
+    from scoring_lib.data import load_tables
+
+    expected = dict(generate_tables(300, 50, seed=5))
+    for name, frame in expected.items():
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
+    with zipfile.ZipFile(tmp_path / "bureau.csv.zip", "w") as archive:
+        archive.write(tmp_path / "bureau.csv", "bureau.csv")
+    (tmp_path / "bureau.csv").unlink()
+    first = (tmp_path / "application_train.csv").read_text().splitlines()[1]
+    assert '"' not in first and ".0," in first  # really the pandas style
+    loaded = load_tables(tmp_path)
+    for name, frame in expected.items():
+        pd.testing.assert_frame_equal(loaded[name], frame, check_exact=False, obj=name)
