@@ -435,6 +435,16 @@ def test_each_optional_table_may_be_absent(absent, tiny):
         set(expected_gone) if absent != "application_test" else set())
 
 
+def test_empty_child_tables_give_counts_of_zero_and_missing_values(tiny):
+    tables = {name: (frame if name.startswith("application") else frame.iloc[:0])
+              for name, frame in tiny_tables().items()}
+    features = build_features(tables)
+    assert features.feature_names == tiny.feature_names
+    check(features, "BURO_COUNT", [0, 0, 0, 0])
+    check(features, "PREV_NAME_CONTRACT_TYPE_Cash_loans_SHARE", [NAN, NAN, NAN, NAN])
+    check(features, "INSTAL_DPD_SUM", [NAN, NAN, NAN, NAN])
+
+
 def test_only_application_train():
     tables = {"application_train": tiny_tables()["application_train"]}
     features = build_features(tables)
