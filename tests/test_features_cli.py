@@ -33,6 +33,9 @@ def test_cli_writes_then_reuses_then_rebuilds(raw, tmp_path, capsys):
     pd.testing.assert_frame_equal(written.frame, expected.frame)
     assert written.metadata.equals(expected.metadata)
     assert [p.name for p in out.parent.iterdir()] == ["features.parquet"]  # no temp file
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # not left private like a temp file
 
     mtime = out.stat().st_mtime_ns
     assert main(["features", "--data", str(raw), "--out", str(out)]) == 0

@@ -92,6 +92,7 @@ def write_features(features: FeatureSet, path, fingerprint: str = "",
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private (0600)
         pq.write_table(table, tmp, compression="zstd")
         del table
         os.replace(tmp, path)
@@ -99,6 +100,12 @@ def write_features(features: FeatureSet, path, fingerprint: str = "",
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def read_features(path) -> FeatureSet:
