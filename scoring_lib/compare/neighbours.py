@@ -1,0 +1,193 @@
+"""Similar clients: the k nearest neighbours on a few descriptive variables.
+
+Similarity is measured on what an advisor would call "a client like this one", not on the
+model's ~700 features. The variables (:data:`VARIABLES`), each computed from the application
+columns, then standardised (minus the mean, divided by the standard deviation, both learnt by
+:meth:`NeighbourIndex.fit`) so that each weighs the same:
+
+=================  ======================================================================
+``age``            years: -DAYS_BIRTH / 365.25
+``income``         log(1 + AMT_INCOME_TOTAL)   (logs: amounts are very skewed)
+``credit``         log(1 + AMT_CREDIT)
+``annuity``        log(1 + AMT_ANNUITY)
+``employment``     years in the current job: -DAYS_EMPLOYED / 365.25; 0 for the 365243
+                   sentinel (no current job: pensioners, unemployed)
+``ext_source_1``   EXT_SOURCE_1 (and _2, _3): the external scores
+``family_size``    CNT_FAM_MEMBERS
+``gender``         1 for CODE_GENDER M, 0 for F, 0.5 otherwise
+``contract_type``  1 for revolving loans, 0 for cash loans
+=================  ======================================================================
+
+A missing value is replaced by the median learnt at ``fit`` (the external scores are often
+missing: EXT_SOURCE_1 for about half the real clients). The distance is Euclidean on the
+standardised values.
+
+At full scale (356,255 clients) the index is a float32 matrix of 356,255 x 11 (16 MB); a
+query is one matrix-vector product (squared distances as ``|x|² - 2 x·q + |q|²``) and an
+``argpartition``: a few milliseconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..data.schema import DAYS_SENTINEL
+
+KEY = "SK_ID_CURR"
+VARIABLES = ("age", "income", "credit", "annuity", "employment", "ext_source_1",
+             "ext_source_2", "ext_source_3", "family_size", "gender", "contract_type")
+#: the application columns the variables are computed from
+COLUMNS = ("DAYS_BIRTH", "AMT_INCOME_TOTAL", "AMT_CREDIT", "AMT_ANNUITY", "DAYS_EMPLOYED",
+           "EXT_SOURCE_1", "EXT_SOURCE_2", "EXT_SOURCE_3", "CNT_FAM_MEMBERS", "CODE_GENDER",
+           "NAME_CONTRACT_TYPE")
+
+
+def _float(series: pd.Series) -> np.ndarray:
+    return series.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _is(series: pd.Series, level: str) -> np.ndarray:
+    return (series == level).to_numpy(dtype=bool, na_value=False)
+
+
+def descriptive_variables(frame: pd.DataFrame) -> pd.DataFrame:
+    """The :data:`VARIABLES` of each row of ``frame`` (which needs the :data:`COLUMNS`),
+    before imputation and standardisation (missing stays missing)."""
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"frame: missing column(s) {', '.join(missing)} needed for similar "
+                         f"clients")
+    employed = _float(frame["DAYS_EMPLOYED"])
+    employed = np.where(employed == DAYS_SENTINEL, 0.0, -employed / 365.25)
+    gender = np.where(_is(frame["CODE_GENDER"], "M"), 1.0,
+                      np.where(_is(frame["CODE_GENDER"], "F"), 0.0, 0.5))
+    out = {
+        "age": -_float(frame["DAYS_BIRTH"]) / 365.25,
+        "income": np.log1p(np.clip(_float(frame["AMT_INCOME_TOTAL"]), 0, None)),
+        "credit": np.log1p(np.clip(_float(frame["AMT_CREDIT"]), 0, None)),
+        "annuity": np.log1p(np.clip(_float(frame["AMT_ANNUITY"]), 0, None)),
+        "employment": employed,
+        "ext_source_1": _float(frame["EXT_SOURCE_1"]),
+        "ext_source_2": _float(frame["EXT_SOURCE_2"]),
+        "ext_source_3": _float(frame["EXT_SOURCE_3"]),
+        "family_size": _float(frame["CNT_FAM_MEMBERS"]),
+        "gender": gender,
+        "contract_type": _is(frame["NAME_CONTRACT_TYPE"], "Revolving loans").astype(float),
+    }
+    return pd.DataFrame(out, index=frame.index)[list(VARIABLES)]
+
+
+class NeighbourIndex:
+    """k nearest neighbours of a client among all clients (scikit-learn style: ``fit``
+    learns the attributes ending in ``_``).
+
+    Attributes after ``fit``: ``ids_`` (SK_ID_CURR of each row), ``medians_``, ``means_``,
+    ``scales_`` (per variable), ``matrix_`` (float32, standardised), ``sq_norms_``.
+    """
+
+    def __init__(self, variables=VARIABLES):
+        self.variables = variables
+
+    def fit(self, frame: pd.DataFrame, ids=None) -> NeighbourIndex:
+        """Learn the imputation and scaling on ``frame`` and index its rows.
+
+        ``ids``: the client id of each row (default: the ``SK_ID_CURR`` column).
+        """
+        unknown = [v for v in self.variables if v not in VARIABLES]
+        if unknown:
+            raise ValueError(f"variables: unknown {unknown}; known: {list(VARIABLES)}")
+        if ids is None:
+            if KEY not in frame.columns:
+                raise ValueError(f"frame: needs a {KEY} column, or pass ids")
+            ids = frame[KEY]
+        ids = np.asarray(ids)
+        if len(ids) != len(frame):
+            raise ValueError(f"ids: expected {len(frame)} ids, got {len(ids)}")
+        raw = descriptive_variables(frame)[list(self.variables)].to_numpy()
+        medians = np.nanmedian(raw, axis=0)
+        self.medians_ = np.where(np.isnan(medians), 0.0, medians)
+        filled = np.where(np.isnan(raw), self.medians_, raw)
+        self.means_ = filled.mean(axis=0)
+        scales = filled.std(axis=0)
+        self.scales_ = np.where(scales > 0, scales, 1.0)
+        self.matrix_ = ((filled - self.means_) / self.scales_).astype(np.float32)
+        self.sq_norms_ = np.einsum("ij,ij->i", self.matrix_, self.matrix_)
+        self.ids_ = ids
+        self._position = pd.Index(ids)
+        return self
+
+    def _check(self):
+        if not hasattr(self, "matrix_"):
+            raise RuntimeError("this NeighbourIndex is not fitted yet: call fit(frame) first")
+
+    def transform(self, frame: pd.DataFrame) -> np.ndarray:
+        """Standardised, imputed variables of ``frame``'s rows (float32)."""
+        self._check()
+        raw = descriptive_variables(frame)[list(self.variables)].to_numpy()
+        filled = np.where(np.isnan(raw), self.medians_, raw)
+        return ((filled - self.means_) / self.scales_).astype(np.float32)
+
+    def kneighbors(self, client: pd.Series | pd.DataFrame, k: int = 10,
+                   exclude=None) -> pd.DataFrame:
+        """The ``k`` clients closest to ``client`` (a row with the :data:`COLUMNS`).
+
+        ``exclude``: a client id (or ids) to leave out, typically the client's own.
+        Returns a frame with columns ``SK_ID_CURR``, ``distance`` (ascending; ties by id).
+        """
+        self._check()
+        if k < 1:
+            raise ValueError(f"k must be at least 1, got {k}")
+        row = client.to_frame().T if isinstance(client, pd.Series) else client
+        if len(row) != 1:
+            raise ValueError(f"client: expected one row, got {len(row)}")
+        q = self.transform(row)[0]
+        d2 = self.sq_norms_ - 2.0 * (self.matrix_ @ q) + float(q @ q)
+        if exclude is not None:
+            d2 = d2.copy()
+            for client_id in np.atleast_1d(exclude):
+                where = self._position.get_indexer([client_id])[0]
+                if where >= 0:
+                    d2[where] = np.inf
+        k = min(k, int(np.isfinite(d2).sum()))
+        if k == 0:
+            return pd.DataFrame({KEY: self.ids_[:0], "distance": np.zeros(0)})
+        part = np.argpartition(d2, k - 1)[:k] if k < len(d2) else np.arange(len(d2))
+        dist = np.sqrt(np.maximum(d2[part], 0.0).astype(np.float64))
+        order = np.lexsort((self.ids_[part], dist))
+        return pd.DataFrame({KEY: self.ids_[part][order], "distance": dist[order]})
+
+
+@dataclass
+class SimilarClients:
+    """Neighbours of a client and what became of them."""
+
+    neighbours: pd.DataFrame  # SK_ID_CURR, distance, [target], [probability]
+    n_known: int              # neighbours whose outcome is known (training clients)
+    default_rate: float       # share of those who defaulted (NaN if none known)
+    scores: pd.Series         # describe() of the neighbours' predicted probabilities
+
+
+def similar_clients(index: NeighbourIndex, client: pd.Series, k: int = 10,
+                    outcomes: pd.Series | None = None, scores: pd.Series | None = None,
+                    exclude=None) -> SimilarClients:
+    """The ``k`` nearest neighbours of ``client`` with their default rate and scores.
+
+    ``outcomes``: TARGET by client id (0/1; missing for test clients); ``scores``: predicted
+    probability by client id. The default rate counts only neighbours with a known outcome.
+    """
+    near = index.kneighbors(client, k, exclude=exclude)
+    ids = near[KEY]
+    if outcomes is not None:
+        near["target"] = outcomes.reindex(ids.to_numpy()).to_numpy(dtype=np.float64,
+                                                                   na_value=np.nan)
+    if scores is not None:
+        near["probability"] = scores.reindex(ids.to_numpy()).to_numpy(dtype=np.float64,
+                                                                      na_value=np.nan)
+    known = near["target"].dropna() if "target" in near else pd.Series(dtype=float)
+    rate = float(known.mean()) if len(known) else np.nan
+    summary = (near["probability"].describe() if "probability" in near
+               else pd.Series(dtype=float))
+    return SimilarClients(near, int(len(known)), rate, summary)
