@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from scoring_lib.compare import NeighbourIndex, descriptive_variables, similar_clients
-from scoring_lib.compare.neighbours import VARIABLES
+from scoring_lib.compare.neighbours import VARIABLES, client_variables
 
 NAN = np.nan
 Y = 365.25
@@ -43,7 +43,7 @@ def test_only_age_differs_nearest_by_age():
     # without exclusion the client is its own nearest neighbour, at distance 0
     near = index.kneighbors(client, k=2)
     assert list(near["SK_ID_CURR"]) == [20, 30]
-    assert near["distance"].iloc[0] == pytest.approx(0, abs=1e-3)
+    assert near["distance"].iloc[0] == pytest.approx(0, abs=1e-6)
     # distances: age differences divided by the standard deviation of the ages
     sd = np.std([25, 30, 31, 40, 55, 70])
     far = index.kneighbors(client, k=6, exclude=20)
@@ -83,6 +83,9 @@ def test_variables_and_imputation():
     np.testing.assert_allclose(v["contract_type"], [0, 1, 0])
     np.testing.assert_allclose(v["income"], np.log1p(150_000))
     assert np.isnan(v.loc[1, "ext_source_1"])
+    # the one-client fast path computes the same values
+    for i in range(3):
+        np.testing.assert_allclose(client_variables(frame.iloc[i]), v.iloc[i].to_numpy())
     index = NeighbourIndex().fit(frame)
     assert index.medians_[VARIABLES.index("ext_source_1")] == pytest.approx(0.5)
     m = index.transform(frame)

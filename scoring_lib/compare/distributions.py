@@ -66,6 +66,12 @@ def _split(idx: np.ndarray, nbins: int, y: np.ndarray | None) -> dict:
             "unknown": count - repaid - defaulted}
 
 
+def _bin(x: np.ndarray, lo: float, hi: float, bins: int) -> np.ndarray:
+    """Bin of each value among ``bins`` equal bins on [lo, hi]; outside: first or last bin."""
+    idx = np.floor((x - lo) * (bins / (hi - lo)))
+    return np.clip(idx, 0, bins - 1).astype(np.intp)
+
+
 def _numeric(name, value, series, y, bins):
     x = series.to_numpy(dtype=np.float64, na_value=np.nan)
     ok = ~np.isnan(x)
@@ -92,11 +98,11 @@ def _numeric(name, value, series, y, bins):
         lo, hi = lo - 0.5, hi + 0.5
     edges = np.linspace(lo, hi, bins + 1)
     row["clipped"] = int(((data < lo) | (data > hi)).sum())
-    idx = np.clip(np.searchsorted(edges, data, side="right") - 1, 0, bins - 1)
+    idx = _bin(data, lo, hi, bins)
     parts = _split(idx, bins, None if y is None else y[ok])
     client = -1
     if value is not None and not pd.isna(value):
-        client = int(np.clip(np.searchsorted(edges, value, side="right") - 1, 0, bins - 1))
+        client = int(_bin(np.array([float(value)]), lo, hi, bins)[0])
     hist = [{"variable": name, "bin": b, "left": edges[b], "right": edges[b + 1], "level": None,
              "count": int(parts["count"][b]), "repaid": parts["repaid"][b],
              "defaulted": parts["defaulted"][b], "unknown": parts["unknown"][b],
