@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scoring_lib.compare import SortedReference, percentile, rank_shares
+from scoring_lib.compare import SortedColumns, SortedReference, percentile, rank_shares
 
 NAN = np.nan
 
@@ -61,3 +61,21 @@ def test_categories_have_no_percentile():
         percentile("F", pd.Series(["F", "M"], dtype="category"))
     with pytest.raises(TypeError, match="numbers"):
         SortedReference(pd.Series(["a", "b"]))
+
+
+def test_sorted_columns_match_the_definition():
+    rng = np.random.default_rng(2)
+    frame = pd.DataFrame({"a": rng.integers(0, 5, 300).astype(float),
+                          "b": rng.normal(size=300), "c": np.full(300, NAN)})
+    frame.loc[::7, "a"] = NAN
+    columns = SortedColumns(frame)
+    assert "a" in columns and "z" not in columns
+    for value in (0.0, 2.0, 4.0, 9.0, -1.0):
+        expected = rank_shares(value, frame["a"])
+        got = columns.shares("a", value)
+        assert (got.below, got.equal, got.above, got.n) == pytest.approx(
+            (expected.below, expected.equal, expected.above, expected.n))
+    value = frame["b"].iloc[10]  # a float64 value found in the reference: one tie
+    assert columns.shares("b", value).equal == pytest.approx(100 / 300)
+    assert np.isnan(columns.shares("c", 1.0).below) and columns.shares("c", 1.0).n == 0
+    assert np.isnan(columns.shares("a", NAN).percentile)

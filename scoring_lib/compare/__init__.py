@@ -11,8 +11,8 @@
 from .distributions import Comparison, compare
 from .groups import FILTERS, group, group_mask
 from .neighbours import NeighbourIndex, SimilarClients, descriptive_variables, similar_clients
-from .percentiles import RankShares, SortedReference, percentile, rank_shares
+from .percentiles import RankShares, SortedColumns, SortedReference, percentile, rank_shares
 
 __all__ = ["FILTERS", "Comparison", "NeighbourIndex", "RankShares", "SimilarClients",
-           "SortedReference", "compare", "descriptive_variables", "group", "group_mask",
-           "percentile", "rank_shares", "similar_clients"]
+           "SortedColumns", "SortedReference", "compare", "descriptive_variables", "group",
+           "group_mask", "percentile", "rank_shares", "similar_clients"]

@@ -112,3 +112,37 @@ def rank_shares(value, reference) -> RankShares:
     below = np.count_nonzero(ref < value)
     equal = np.count_nonzero(ref == value)
     return RankShares(100.0 * below / n, 100.0 * equal / n, 100.0 * (n - below - equal) / n, n)
+
+
+class SortedColumns:
+    """Many numeric columns, each sorted once: :class:`RankShares` of one value per column.
+
+    Kept as one float32 matrix, column-major, missing values last (``n`` per column counts
+    the others); a query value is rounded to float32 too, so that a value equal to a reference
+    value stays equal. Built for the reason sentences: a sample of clients x every numeric
+    model feature.
+    """
+
+    def __init__(self, frame: pd.DataFrame):
+        self.names = pd.Index(frame.columns)
+        matrix = np.empty((len(frame), len(self.names)), dtype=np.float32, order="F")
+        for j, name in enumerate(self.names):
+            matrix[:, j] = _numbers(frame[name], name=str(name))
+        matrix.sort(axis=0)  # NaN sort last
+        self.values = matrix
+        self.n = (~np.isnan(matrix)).sum(axis=0)
+
+    def __contains__(self, name) -> bool:
+        return name in self.names
+
+    def shares(self, name, value) -> RankShares:
+        j = self.names.get_loc(name)
+        n = int(self.n[j])
+        if value is None or pd.isna(value) or n == 0:
+            return RankShares(np.nan, np.nan, np.nan, n)
+        column = self.values[:n, j]
+        v = np.float32(value)
+        lo = int(np.searchsorted(column, v, side="left"))
+        hi = int(np.searchsorted(column, v, side="right"))
+        scale = 100.0 / n
+        return RankShares(lo * scale, (hi - lo) * scale, (n - hi) * scale, n)
