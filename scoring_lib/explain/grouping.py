@@ -65,7 +65,8 @@ def group_contributions(contribs: pd.Series, metadata: pd.DataFrame) -> pd.DataF
     # features of each group by |contribution| (desc), then name
     by_abs = np.lexsort((names, -magnitude, codes))
     bounds = np.flatnonzero(np.r_[True, codes[by_abs][1:] != codes[by_abs][:-1]])
-    lists = [chunk.tolist() for chunk in np.split(names[by_abs], bounds[1:])]
+    ordered, ends = names[by_abs].tolist(), [*bounds[1:].tolist(), len(names)]
+    lists = [ordered[start:end] for start, end in zip(bounds.tolist(), ends)]
     first_row = table.index.get_indexer(names[top])
     groups = np.asarray(groups)
     rank = np.lexsort((groups.astype(str), -np.abs(sums)))  # |sum| desc, then key
@@ -84,4 +85,7 @@ def group_contributions(contribs: pd.Series, metadata: pd.DataFrame) -> pd.DataF
     for column, source in (("top_label_fr", "label_fr"), ("top_label_en", "label_en"),
                            ("top_gender", "gender"), ("top_unit", "unit")):
         columns[column] = table[source].to_numpy()[rows]
-    return pd.DataFrame(columns)
+    # text columns stay object arrays: letting pandas infer its string dtype costs more
+    # than the rest of this function
+    return pd.DataFrame({k: pd.Series(v, dtype=v.dtype if v.dtype.kind in "fiub" else object,
+                                      copy=False) for k, v in columns.items()})
