@@ -79,3 +79,14 @@ def test_sorted_columns_match_the_definition():
     assert columns.shares("b", value).equal == pytest.approx(100 / 300)
     assert np.isnan(columns.shares("c", 1.0).below) and columns.shares("c", 1.0).n == 0
     assert np.isnan(columns.shares("a", NAN).percentile)
+
+
+def test_sorted_columns_from_a_matrix():
+    matrix = np.array([[3, NAN], [1, 2], [2, 2]], dtype=np.float32)
+    columns = SortedColumns.from_matrix(["x", "y"], matrix)
+    assert list(columns.n) == [3, 2]
+    s = columns.shares("y", 2.0)
+    assert (s.below, s.equal, s.above) == (0.0, 100.0, 0.0)
+    assert columns.shares("x", 2.5).below == pytest.approx(200 / 3)
+    with pytest.raises(ValueError, match="columns"):
+        SortedColumns.from_matrix(["x"], matrix)

@@ -134,14 +134,19 @@ class NeighbourIndex:
         ids = np.asarray(ids)
         if len(ids) != len(frame):
             raise ValueError(f"ids: expected {len(frame)} ids, got {len(ids)}")
-        raw = descriptive_variables(frame)[list(self.variables)].to_numpy()
-        medians = np.nanmedian(raw, axis=0)
-        self.medians_ = np.where(np.isnan(medians), 0.0, medians)
-        filled = np.where(np.isnan(raw), self.medians_, raw)
-        self.means_ = filled.mean(axis=0)
-        scales = filled.std(axis=0)
-        self.scales_ = np.where(scales > 0, scales, 1.0)
-        self.matrix_ = ((filled - self.means_) / self.scales_).astype(np.float32)
+        raw = descriptive_variables(frame)[list(self.variables)]
+        d = len(self.variables)
+        self.medians_, self.means_, self.scales_ = np.zeros(d), np.zeros(d), np.ones(d)
+        self.matrix_ = np.empty((len(raw), d), dtype=np.float32)
+        for j, name in enumerate(raw.columns):  # column by column: small temporaries
+            x = raw[name].to_numpy()
+            median = np.nanmedian(x) if not np.isnan(x).all() else 0.0
+            x = np.where(np.isnan(x), median, x)
+            mean, scale = x.mean(), x.std()
+            self.medians_[j], self.means_[j] = median, mean
+            self.scales_[j] = scale if scale > 0 else 1.0
+            self.matrix_[:, j] = (x - mean) / self.scales_[j]
+        del raw
         self.sq_norms_ = np.einsum("ij,ij->i", self.matrix_, self.matrix_)
         self.ids_ = ids
         self._columns = [VARIABLES.index(v) for v in self.variables]

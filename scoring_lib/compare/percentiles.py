@@ -124,10 +124,24 @@ class SortedColumns:
     """
 
     def __init__(self, frame: pd.DataFrame):
-        self.names = pd.Index(frame.columns)
-        matrix = np.empty((len(frame), len(self.names)), dtype=np.float32, order="F")
-        for j, name in enumerate(self.names):
+        matrix = np.empty((len(frame), frame.shape[1]), dtype=np.float32, order="F")
+        for j, name in enumerate(frame.columns):
             matrix[:, j] = _numbers(frame[name], name=str(name))
+        self._set(frame.columns, matrix)
+
+    @classmethod
+    def from_matrix(cls, names, matrix: np.ndarray) -> SortedColumns:
+        """From a float32 matrix (one column per name), sorted in place: no copy when it
+        is already float32 and column-major."""
+        self = cls.__new__(cls)
+        self._set(names, np.asfortranarray(matrix, dtype=np.float32))
+        return self
+
+    def _set(self, names, matrix: np.ndarray) -> None:
+        self.names = pd.Index(names)
+        if matrix.shape[1] != len(self.names):
+            raise ValueError(f"matrix: expected {len(self.names)} columns, got "
+                             f"{matrix.shape[1]}")
         matrix.sort(axis=0)  # NaN sort last
         self.values = matrix
         self.n = (~np.isnan(matrix)).sum(axis=0)
