@@ -22,9 +22,10 @@ A missing value is replaced by the median learnt at ``fit`` (the external scores
 missing: EXT_SOURCE_1 for about half the real clients). The distance is Euclidean on the
 standardised values.
 
-At full scale (356,255 clients) the index is a float32 matrix of 356,255 x 11 (16 MB); a
-query is one matrix-vector product (squared distances as ``|x|² - 2 x·q + |q|²``, with the
-``|x|²`` precomputed) and an ``argpartition``; the k chosen get their exact distance.
+At full scale (356,255 clients) the index is a float32 matrix of 11 x 356,255 (16 MB), one
+contiguous row per variable; a query adds up the squared differences variable by variable
+(no BLAS call: OpenBLAS threads left spinning after a matrix product slow down the next
+computation on a 2-core machine) and takes the k smallest with ``argpartition``.
 """
 
 from __future__ import annotations
@@ -113,7 +114,8 @@ class NeighbourIndex:
     learns the attributes ending in ``_``).
 
     Attributes after ``fit``: ``ids_`` (SK_ID_CURR of each row), ``medians_``, ``means_``,
-    ``scales_`` (per variable), ``matrix_`` (float32, standardised), ``sq_norms_``.
+    ``scales_`` (per variable), ``columns_`` (float32, standardised, one row per variable)
+    and ``matrix_``, its clients x variables view.
     """
 
     def __init__(self, variables=VARIABLES):
@@ -137,7 +139,9 @@ class NeighbourIndex:
         raw = descriptive_variables(frame)[list(self.variables)]
         d = len(self.variables)
         self.medians_, self.means_, self.scales_ = np.zeros(d), np.zeros(d), np.ones(d)
-        self.matrix_ = np.empty((len(raw), d), dtype=np.float32)
+        # stored variable by variable (d x n, each row contiguous); matrix_ is its n x d view
+        self.columns_ = np.empty((d, len(raw)), dtype=np.float32)
+        self.matrix_ = self.columns_.T
         for j, name in enumerate(raw.columns):  # column by column: small temporaries
             x = raw[name].to_numpy()
             median = np.nanmedian(x) if not np.isnan(x).all() else 0.0
@@ -145,9 +149,8 @@ class NeighbourIndex:
             mean, scale = x.mean(), x.std()
             self.medians_[j], self.means_[j] = median, mean
             self.scales_[j] = scale if scale > 0 else 1.0
-            self.matrix_[:, j] = (x - mean) / self.scales_[j]
+            self.columns_[j] = (x - mean) / self.scales_[j]
         del raw
-        self.sq_norms_ = np.einsum("ij,ij->i", self.matrix_, self.matrix_)
         self.ids_ = ids
         self._columns = [VARIABLES.index(v) for v in self.variables]
         self._position = pd.Index(ids)
@@ -182,10 +185,14 @@ class NeighbourIndex:
         raw = client_variables(client)[self._columns]
         q = ((np.where(np.isnan(raw), self.medians_, raw) - self.means_)
              / self.scales_).astype(np.float32)
-        # squared distance up to the constant |q|², which does not change the order
-        d2 = self.matrix_ @ q
-        d2 *= -2.0
-        d2 += self.sq_norms_
+        # squared distances, one variable at a time: no BLAS call (whose idle threads spin
+        # and slow down whatever runs next on a 2-core machine), no temporary n x d array
+        d2 = np.zeros(len(self.ids_), dtype=np.float32)
+        tmp = np.empty_like(d2)
+        for j, column in enumerate(self.columns_):
+            np.subtract(column, q[j], out=tmp)
+            np.multiply(tmp, tmp, out=tmp)
+            d2 += tmp
         if exclude is not None:
             for client_id in np.atleast_1d(exclude):
                 where = self._position.get_indexer([client_id])[0]
@@ -195,9 +202,9 @@ class NeighbourIndex:
         if k == 0:
             return pd.DataFrame({KEY: self.ids_[:0], "distance": np.zeros(0)})
         part = np.argpartition(d2, k - 1)[:k] if k < len(d2) else np.arange(len(d2))
-        # exact distances of the k chosen, in float64
+        # distances of the k chosen, in float64
         diff = self.matrix_[part].astype(np.float64) - q.astype(np.float64)
-        dist = np.sqrt(np.einsum("ij,ij->i", diff, diff))
+        dist = np.sqrt((diff * diff).sum(axis=1))
         order = np.lexsort((self.ids_[part], dist))
         return pd.DataFrame({KEY: self.ids_[part][order], "distance": dist[order]})
 

@@ -10,12 +10,12 @@ Hand-written words live in :mod:`.application_labels`, :mod:`.history_labels` an
 :mod:`.levels` (category levels).
 """
 
-from .grouping import GROUP_COLUMNS, group_contributions
+from .grouping import GROUP_COLUMNS, Grouper, group_contributions
 from .labels import describe_features, feature_label, group_label
 from .levels import level_text
 from .reasons import REASON_COLUMNS, reasons, sentence
 from .units import Unit, feature_unit, format_value
 
-__all__ = ["GROUP_COLUMNS", "REASON_COLUMNS", "Unit", "describe_features", "feature_label",
+__all__ = ["GROUP_COLUMNS", "REASON_COLUMNS", "Grouper", "Unit", "describe_features", "feature_label",
            "feature_unit", "format_value", "group_contributions", "group_label", "level_text",
            "reasons", "sentence"]

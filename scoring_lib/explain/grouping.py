@@ -27,11 +27,88 @@ def _dictionary(metadata: pd.DataFrame) -> pd.DataFrame:
     return describe_features(metadata)
 
 
+class Grouper:
+    """Groups the contributions of a fixed list of features, with everything that does not
+    depend on the values prepared once (group codes, labels, sort ranks): what a Scorer
+    builds at load and calls for every client.
+
+    ``dictionary``: the metadata frame or the features dictionary; ``features``: the feature
+    names, in the order of the values :meth:`group` will receive.
+    """
+
+    def __init__(self, dictionary: pd.DataFrame, features):
+        table = _dictionary(dictionary)
+        names = pd.Index(features)
+        where = table.index.get_indexer(names)
+        if (where < 0).any():
+            unknown = names[where < 0]
+            raise ValueError(f"contribs: {len(unknown)} feature(s) not in the metadata, e.g. "
+                             f"{', '.join(map(str, unknown[:5]))}")
+        self.names = names.to_numpy(dtype=object)
+        self.codes, groups = pd.factorize(table["group"].to_numpy()[where])
+        self.groups = np.asarray(groups, dtype=object)
+        self.n_groups = len(self.groups)
+        # integer ranks replace text in the sorts: names and group keys in alphabetical order
+        self.name_rank = np.argsort(np.argsort(names.to_numpy(dtype=str), kind="stable"))
+        self.group_rank = np.argsort(np.argsort(self.groups.astype(str), kind="stable"))
+        self.n_features = np.bincount(self.codes, minlength=self.n_groups)
+        self.per_feature = {c: table[c].to_numpy()[where]
+                            for c in ("label_fr", "label_en", "gender", "unit")}
+        self.per_group = {c: table[c].to_numpy()[where] for c in ("group_label_fr",
+                                                                    "group_label_en")}
+
+    def group(self, values) -> pd.DataFrame:
+        """The frame of :func:`group_contributions` for ``values`` (one per feature)."""
+        values = np.asarray(values, dtype=np.float64)
+        if values.shape != self.codes.shape:
+            raise ValueError(f"contribs: expected {len(self.codes)} values, got "
+                             f"{values.shape}")
+        codes = self.codes
+        sums = np.bincount(codes, weights=values, minlength=self.n_groups)
+        direction = np.sign(sums)[codes]
+        push = values * np.where(direction == 0, 1.0, direction)
+        magnitude = np.abs(values)
+        # top feature: the first of each group, sorted by push (desc), |contribution|, name
+        order = np.lexsort((self.name_rank, -magnitude, -push, codes))
+        top = order[np.flatnonzero(np.r_[True, codes[order][1:] != codes[order][:-1]])]
+        # features of each group by |contribution| (desc), then name
+        by_abs = np.lexsort((self.name_rank, -magnitude, codes))
+        bounds = np.flatnonzero(np.r_[True, codes[by_abs][1:] != codes[by_abs][:-1]])
+        ordered, ends = self.names[by_abs].tolist(), [*bounds[1:].tolist(), len(codes)]
+        lists = [ordered[a:b] for a, b in zip(bounds.tolist(), ends)]
+        rank = np.lexsort((self.group_rank, -np.abs(sums)))  # |sum| desc, then group key
+        rows = top[rank]
+        features = np.empty(len(rank), dtype=object)
+        for i, r in enumerate(rank.tolist()):  # (a slice assignment would broadcast lists)
+            features[i] = lists[r]
+        columns = {
+            "group": self.groups[rank],
+            "label_fr": self.per_group["group_label_fr"][rows],
+            "label_en": self.per_group["group_label_en"][rows],
+            "contribution": sums[rank],
+            "abs_contribution": np.abs(sums[rank]),
+            "n_features": self.n_features[rank],
+            "top_feature": self.names[rows],
+            "top_contribution": values[rows],
+            "features": features,
+            "top_label_fr": self.per_feature["label_fr"][rows],
+            "top_label_en": self.per_feature["label_en"][rows],
+            "top_gender": self.per_feature["gender"][rows],
+            "top_unit": self.per_feature["unit"][rows],
+        }
+        # text columns stay object arrays: letting pandas infer its string dtype costs more
+        # than the rest of this method
+        return pd.DataFrame({k: pd.Series(v, dtype=v.dtype if v.dtype.kind in "fiub"
+                                          else object, copy=False)
+                             for k, v in columns.items()})
+
+
 def group_contributions(contribs: pd.Series, metadata: pd.DataFrame) -> pd.DataFrame:
     """Sum ``contribs`` (index: feature names; values: log-odds) by variable group.
 
     ``metadata``: the feature metadata frame (``scoring_lib.features.feature_metadata``) or,
-    faster, the features dictionary of :func:`~.labels.describe_features` built once.
+    faster, the features dictionary of :func:`~.labels.describe_features` built once (for
+    many calls on the same features, build a :class:`Grouper` once).
 
     Returns one row per group that has at least one of the features, ranked by absolute
     contribution (largest first; ties by group key), with the columns of
@@ -45,47 +122,4 @@ def group_contributions(contribs: pd.Series, metadata: pd.DataFrame) -> pd.DataF
     if not isinstance(contribs, pd.Series):
         raise TypeError(f"contribs: expected a pandas Series indexed by feature name, "
                         f"got {type(contribs).__name__}")
-    table = _dictionary(metadata)
-    where = table.index.get_indexer(contribs.index)
-    if (where < 0).any():
-        unknown = contribs.index[where < 0]
-        raise ValueError(f"contribs: {len(unknown)} feature(s) not in the metadata, e.g. "
-                         f"{', '.join(map(str, unknown[:5]))}")
-    values = contribs.to_numpy(dtype=np.float64)
-    names = contribs.index.to_numpy(dtype=str)
-    codes, groups = pd.factorize(table["group"].to_numpy()[where])
-    sums = np.bincount(codes, weights=values, minlength=len(groups))
-    direction = np.sign(sums)[codes]
-    push = values * np.where(direction == 0, 1.0, direction)
-    magnitude = np.abs(values)
-    # top feature: the first of each group, sorted by push (desc), |contribution|, name
-    order = np.lexsort((names, -magnitude, -push, codes))
-    firsts = np.flatnonzero(np.r_[True, codes[order][1:] != codes[order][:-1]])
-    top = order[firsts]
-    # features of each group by |contribution| (desc), then name
-    by_abs = np.lexsort((names, -magnitude, codes))
-    bounds = np.flatnonzero(np.r_[True, codes[by_abs][1:] != codes[by_abs][:-1]])
-    ordered, ends = names[by_abs].tolist(), [*bounds[1:].tolist(), len(names)]
-    lists = [ordered[start:end] for start, end in zip(bounds.tolist(), ends)]
-    first_row = table.index.get_indexer(names[top])
-    groups = np.asarray(groups)
-    rank = np.lexsort((groups.astype(str), -np.abs(sums)))  # |sum| desc, then key
-    rows = first_row[rank]
-    columns = {
-        "group": groups[rank],
-        "label_fr": table["group_label_fr"].to_numpy()[rows],
-        "label_en": table["group_label_en"].to_numpy()[rows],
-        "contribution": sums[rank],
-        "abs_contribution": np.abs(sums[rank]),
-        "n_features": np.bincount(codes, minlength=len(groups))[rank],
-        "top_feature": names[top][rank],
-        "top_contribution": values[top][rank],
-        "features": np.array([lists[i] for i in rank] + [None], dtype=object)[:-1],
-    }
-    for column, source in (("top_label_fr", "label_fr"), ("top_label_en", "label_en"),
-                           ("top_gender", "gender"), ("top_unit", "unit")):
-        columns[column] = table[source].to_numpy()[rows]
-    # text columns stay object arrays: letting pandas infer its string dtype costs more
-    # than the rest of this function
-    return pd.DataFrame({k: pd.Series(v, dtype=v.dtype if v.dtype.kind in "fiub" else object,
-                                      copy=False) for k, v in columns.items()})
+    return Grouper(metadata, contribs.index).group(contribs.to_numpy(dtype=np.float64))

@@ -44,7 +44,11 @@ def _shares(percentiles, feature: str):
     """(below, equal, above) in percent for ``feature``, or None."""
     if percentiles is None:
         return None
-    if isinstance(percentiles, pd.DataFrame):
+    if isinstance(percentiles, dict):
+        if feature not in percentiles:
+            return None
+        below, equal, above = (float(x) for x in percentiles[feature])
+    elif isinstance(percentiles, pd.DataFrame):
         if feature not in percentiles.index:
             return None
         row = percentiles.loc[feature]
@@ -125,8 +129,9 @@ def reasons(grouped: pd.DataFrame, client_values: pd.Series, percentiles=None,
     ``client_values``: the client's raw feature values (index: feature names).
     ``percentiles``: where the client's values stand among all clients, indexed by feature:
     a DataFrame with columns ``below``, ``equal``, ``above`` (percent, as
-    :class:`scoring_lib.compare.RankShares`), or a Series of mid-rank percentiles (0-100,
-    read as having no ties), or None; raw-value direction in both cases. A feature without a
+    :class:`scoring_lib.compare.RankShares`), a dict feature -> (below, equal, above), a
+    Series of mid-rank percentiles (0-100, read as having no ties), or None; raw-value
+    direction in every case. A feature without a
     percentile gets a sentence without one.
 
     Returns a frame with the columns of :data:`REASON_COLUMNS`, the risk-raising reasons
