@@ -77,8 +77,8 @@ def test_french_sentences(case):
         "Score externe n°3 faible (0,21 ; plus bas que 85 % des clients) : augmente le risque.")
     assert s["EXT_SOURCE_1"] == "Score externe n°1 inconnu : augmente le risque."
     assert s["INSTAL_DPD_MEAN"] == nb(
-        "Moyenne des jours de retard (échéances des prêts précédents) élevée (2,5 jours ; plus "
-        "élevée que 88 % des clients) : augmente le risque.")
+        "Moyenne des jours de retard (échéances des prêts précédents) élevée (2,5 jours ; "
+        "plus élevée que 88 % des clients) : augmente le risque.")
     assert s["PREV_REFUSED_COUNT"] == nb(
         "Nombre de demandes (demandes précédentes refusées) (0 ; comme 70 % des clients) : "
         "augmente le risque.")
@@ -124,8 +124,8 @@ def test_percentiles_as_a_series_and_none(case):
     # no percentile at all: the value alone
     r = reasons(grouped, values, None).set_index("feature")["sentence"]
     assert r["INSTAL_DPD_MEAN"] == (
-        "Moyenne des jours de retard (échéances des prêts précédents) : 2,5 jours — augmente "
-        "le risque.")
+        "Moyenne des jours de retard (échéances des prêts précédents) : 2,5 jours — "
+        "augmente le risque.")
 
 
 def test_zero_contributions_and_limits(case, dictionary):

@@ -16,6 +16,6 @@ from .levels import level_text
 from .reasons import REASON_COLUMNS, reasons, sentence
 from .units import Unit, feature_unit, format_value
 
-__all__ = ["GROUP_COLUMNS", "REASON_COLUMNS", "Grouper", "Unit", "describe_features", "feature_label",
-           "feature_unit", "format_value", "group_contributions", "group_label", "level_text",
-           "reasons", "sentence"]
+__all__ = ["GROUP_COLUMNS", "REASON_COLUMNS", "Grouper", "Unit", "describe_features",
+           "feature_label", "feature_unit", "format_value", "group_contributions", "group_label",
+           "level_text", "reasons", "sentence"]

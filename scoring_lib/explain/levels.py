@@ -57,7 +57,8 @@ _FR: dict[str, dict[str, str]] = {
         "Academic degree": "doctorat"},
     "NAME_FAMILY_STATUS": {
         "Married": "marié(e)", "Single / not married": "célibataire",
-        "Civil marriage": "union libre ou PACS", "Separated": "séparé(e)", "Widow": "veuf ou veuve"},
+        "Civil marriage": "union libre ou PACS", "Separated": "séparé(e)",
+        "Widow": "veuf ou veuve"},
     "NAME_HOUSING_TYPE": {
         "House / apartment": "maison ou appartement", "With parents": "chez ses parents",
         "Municipal apartment": "logement social", "Rented apartment": "location",
