@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from scoring_lib.explain import Unit, describe_features, feature_unit, format_value
-from scoring_lib.explain.units import NNBSP, KINDS
+from scoring_lib.explain.units import KINDS, NNBSP
 from scoring_lib.features import feature_metadata
 
 NAN = np.nan
