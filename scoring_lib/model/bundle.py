@@ -1,0 +1,455 @@
+"""The bundle ``artifacts/<name>/``: write it atomically, load it only if it is intact.
+
+Layout (format version 1)
+-------------------------
+``bundle.json``      the manifest: format and version, creation time, library versions, data
+                     and code fingerprints, build parameters, cost weights, ``threshold``,
+                     ``metrics`` (out-of-fold), the candidates' comparison, the calibration,
+                     the feature names and metadata, the client-table layout and the size
+                     and sha256 of every other file, then its own checksum
+                     (``manifest_sha256``, over the canonical JSON of everything else).
+``model.cbm``        the CatBoost model, in CatBoost's own format.
+``scores.parquet``   one row per client, train and test, sorted by ``SK_ID_CURR``: SAMPLE,
+                     TARGET, PROBA_RAW, PROBA (calibrated), DECISION, PROBA_OOF. Small
+                     (a few columns): a dashboard loads it whole, and its row order is the
+                     row order of the two client tables below.
+``clients.arrow``    the application columns (descriptive, for display and comparison) and
+``features.arrow``   the model features, as **Arrow IPC files** (zstd-compressed record
+                     batches of ``batch_rows`` rows, same row order as ``scores.parquet``).
+                     Client ``i`` of the sorted order is row ``i % batch_rows`` of batch
+                     ``i // batch_rows``: reading one client memory-maps the file and
+                     decompresses one batch (about a thousand rows), never the whole table;
+                     a few columns of every client can be read without the others.
+``reports/``         the executed notebooks (``.ipynb`` and ``.html``).
+
+No pickle anywhere: JSON, Parquet, Arrow IPC and CatBoost's format only. Arrow IPC was
+chosen over Parquet row groups because its footer stays small (one entry per batch, not per
+batch and column: with ~700 columns and 350 row groups a Parquet footer is tens of MB to
+parse on every open) and a memory-mapped batch is read without touching the others.
+
+Files starting with ``.`` (e.g. ``reports/.ipynb_checkpoints``) are ignored by the checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+import platform
+import shutil
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.ipc as ipc
+
+from .calibration import Calibrator
+from .errors import BundleError
+from .inputs import KEY
+from .train import decide
+
+FORMAT = "scoring_lib.bundle"
+FORMAT_VERSION = 1
+MANIFEST = "bundle.json"
+MODEL_FILE = "model.cbm"
+SCORES_FILE = "scores.parquet"
+CLIENTS_FILE = "clients.arrow"
+FEATURES_FILE = "features.arrow"
+TRAINING_FILE = "training.json"  # written by the modelling notebook, merged into MANIFEST
+REPORTS = "reports"
+BATCH_ROWS = 1024
+_CHUNK = 1 << 20
+
+__all__ = ["BATCH_ROWS", "FORMAT_VERSION", "Bundle", "BundleError", "ClientRecord",
+           "complete_bundle", "finalize_bundle", "library_versions", "load_bundle", "sha256_file",
+           "verify_bundle", "write_client_table", "write_training_outputs"]
+
+
+# ------------------------------------------------------------------------------ helpers
+def sha256_file(path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def jsonable(value):
+    """``value`` with numpy scalars as Python numbers and NaN / inf as ``None``."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [jsonable(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def _canonical(manifest: dict) -> bytes:
+    body = {k: v for k, v in manifest.items() if k != "manifest_sha256"}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
+                      allow_nan=False).encode()
+
+
+def library_versions() -> dict:
+    import catboost
+    import pyarrow
+    import sklearn
+
+    from .. import __version__ as scoring_lib_version
+
+    return {"python": platform.python_version(), "scoring_lib": scoring_lib_version,
+            "catboost": catboost.__version__, "scikit-learn": sklearn.__version__,
+            "pandas": pd.__version__, "numpy": np.__version__, "pyarrow": pyarrow.__version__}
+
+
+def _files(folder: Path) -> list[str]:
+    """Relative paths of the files of ``folder`` (POSIX), hidden names skipped, sorted."""
+    out = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            if not name.startswith("."):
+                out.append((Path(root) / name).relative_to(folder).as_posix())
+    return sorted(out)
+
+
+# ------------------------------------------------------------------------------ writing
+def write_training_outputs(folder, model, calibrator: Calibrator, threshold: float,
+                           info: dict, scores: pd.DataFrame) -> None:
+    """What the modelling notebook hands to the build: ``model.cbm``, ``scores.parquet``
+    and ``training.json`` (threshold, calibration, ``info``: metrics, candidates, params...).
+
+    ``model``: a fitted :class:`~scoring_lib.model.estimators.CatBoostModel`.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    model.model_.save_model(str(folder / MODEL_FILE), format="cbm")
+    scores.to_parquet(folder / SCORES_FILE, index=False, compression="zstd")
+    record = {**info, "threshold": float(threshold), "calibration": calibrator.to_dict(),
+              "features": [str(c) for c in model.feature_names_in_],
+              "categorical_features": list(model.categorical_)}
+    (folder / TRAINING_FILE).write_text(json.dumps(jsonable(record), indent=1,
+                                                   allow_nan=False))
+
+
+def write_client_table(frame: pd.DataFrame, path, order: np.ndarray,
+                       batch_rows: int = BATCH_ROWS) -> dict:
+    """Write ``frame`` (indexed or keyed by SK_ID_CURR) as an Arrow IPC file, in the order of
+    the ids ``order``, in zstd-compressed batches of ``batch_rows`` rows.
+
+    Every id of ``order`` must be in ``frame``. Returns the layout recorded in the manifest.
+    """
+    if frame.index.name != KEY:
+        frame = frame.set_index(KEY)
+    missing = pd.Index(order).difference(frame.index)
+    if len(missing):
+        raise ValueError(f"{Path(path).name}: no row for {len(missing)} client(s), e.g. "
+                         f"{', '.join(map(str, missing[:5]))}")
+    frame = frame.reindex(order).reset_index()
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    options = ipc.IpcWriteOptions(compression="zstd")
+    with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, table.schema,
+                                                          options=options) as writer:
+        for batch in table.to_batches(max_chunksize=batch_rows):
+            writer.write_batch(batch)
+    return {"file": Path(path).name, "rows": len(frame), "batch_rows": batch_rows,
+            "columns": [str(c) for c in frame.columns]}
+
+
+def complete_bundle(staging, target, features: pd.DataFrame, applications: pd.DataFrame,
+                    manifest: dict, feature_metadata: list[dict] | None = None) -> Path:
+    """Finish a bundle whose ``staging`` folder holds :func:`write_training_outputs`' files
+    (and any ``reports/``): write the two client tables in the row order of the scores,
+    merge ``training.json`` and ``manifest`` into ``bundle.json``, then rename into place.
+
+    ``features``: the feature frame (SK_ID_CURR as a column or the index); only the model's
+    features are kept. ``applications``: the application columns of every client.
+    ``feature_metadata``: one record per feature (default: just its name).
+    """
+    staging = Path(staging)
+    training = json.loads((staging / TRAINING_FILE).read_text())
+    if features.index.name == KEY:
+        features = features.reset_index()
+    order = pd.read_parquet(staging / SCORES_FILE, columns=[KEY])[KEY].to_numpy()
+    layouts = {
+        "features": write_client_table(features[[KEY] + training["features"]],
+                                       staging / FEATURES_FILE, order),
+        "applications": write_client_table(applications, staging / CLIENTS_FILE, order),
+    }
+    by_name = {r["feature"]: r for r in feature_metadata or []}
+    (staging / TRAINING_FILE).unlink()
+    return finalize_bundle(staging, target, {
+        **manifest, **training,
+        "feature_metadata": [by_name.get(f, {"feature": f}) for f in training["features"]],
+        "client_tables": layouts, "scores_file": SCORES_FILE})
+
+
+def finalize_bundle(staging, target, manifest: dict) -> Path:
+    """Hash every file of ``staging``, write ``bundle.json``, then rename ``staging`` to
+    ``target`` (an existing ``target`` is replaced; it is moved aside first, so ``target``
+    is always either the old bundle or the complete new one)."""
+    staging, target = Path(staging), Path(target)
+    files = {}
+    for rel in _files(staging):
+        if rel == MANIFEST:
+            continue
+        path = staging / rel
+        files[rel] = {"size": path.stat().st_size, "sha256": sha256_file(path)}
+    manifest = jsonable({"format": FORMAT, "format_version": FORMAT_VERSION,
+                         "created": dt.datetime.now(dt.timezone.utc).isoformat(
+                             timespec="seconds"), **manifest, "files": files})
+    manifest["manifest_sha256"] = hashlib.sha256(_canonical(manifest)).hexdigest()
+    (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, allow_nan=False))
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(target, old)
+    os.replace(staging, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+# ------------------------------------------------------------------------------ reading
+def read_manifest(path) -> dict:
+    """``bundle.json`` of the bundle ``path``, checked for format, version and checksum."""
+    path = Path(path)
+    if not path.is_dir():
+        raise BundleError("bundle folder not found", path)
+    file = path / MANIFEST
+    if not file.is_file():
+        raise BundleError("not found: this folder is not a bundle (or an incomplete one)",
+                          path, MANIFEST)
+    try:
+        manifest = json.loads(file.read_text())
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BundleError(f"not valid JSON (truncated or edited?): {exc}", path,
+                          MANIFEST) from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BundleError(f"not a {FORMAT} manifest", path, MANIFEST)
+    version = manifest.get("format_version")
+    if version != FORMAT_VERSION:
+        raise BundleError(f"format version {version!r}, this scoring_lib reads version "
+                          f"{FORMAT_VERSION}: rebuild the bundle with `scoring build`",
+                          path, MANIFEST)
+    try:
+        expected = hashlib.sha256(_canonical(manifest)).hexdigest()
+    except ValueError as exc:
+        raise BundleError(f"invalid content: {exc}", path, MANIFEST) from None
+    if manifest.get("manifest_sha256") != expected:
+        raise BundleError("checksum mismatch: the manifest was edited after the build",
+                          path, MANIFEST)
+    return manifest
+
+
+def verify_bundle(path) -> dict:
+    """Check format, version and every file's size and sha256; returns the manifest.
+
+    Raises :class:`BundleError` naming the first file that is missing, truncated,
+    changed or not listed in the manifest.
+    """
+    path = Path(path)
+    manifest = read_manifest(path)
+    files = manifest.get("files") or {}
+    for rel, expected in sorted(files.items()):
+        file = path / rel
+        if not file.is_file():
+            raise BundleError("missing file listed in bundle.json", path, rel)
+        size = file.stat().st_size
+        if size != expected["size"]:
+            what = "truncated" if size < expected["size"] else "size changed"
+            raise BundleError(f"{what}: {size:,} bytes, expected {expected['size']:,}",
+                              path, rel)
+        if sha256_file(file) != expected["sha256"]:
+            raise BundleError("content changed: sha256 does not match bundle.json", path, rel)
+    extra = [rel for rel in _files(path) if rel != MANIFEST and rel not in files]
+    if extra:
+        raise BundleError("unexpected file, not listed in bundle.json", path, extra[0])
+    return manifest
+
+
+@dataclass
+class ClientRecord:
+    """One client: ``score`` (SAMPLE, TARGET, PROBA, DECISION...), ``application`` (the
+    descriptive columns) and ``features`` (the model's input), each a Series."""
+
+    sk_id_curr: int
+    score: pd.Series
+    application: pd.Series
+    features: pd.Series
+
+
+class _ClientTable:
+    """Random access to an Arrow IPC client table by row position (memory-mapped)."""
+
+    def __init__(self, path: Path, batch_rows: int):
+        self.path = path
+        self.batch_rows = batch_rows
+        self._reader = ipc.open_file(pa.memory_map(str(path), "r"))
+
+    @property
+    def schema(self) -> pa.Schema:
+        return self._reader.schema
+
+    def rows(self, positions) -> pd.DataFrame:
+        """The rows at ``positions`` (in that order), indexed by SK_ID_CURR."""
+        positions = np.asarray(positions, dtype=np.int64)
+        batches = positions // self.batch_rows
+        order = np.argsort(batches, kind="stable")  # the order in which rows are read
+        parts = []
+        for b in np.unique(batches):
+            inside = positions[batches == b] - b * self.batch_rows
+            parts.append(self._reader.get_batch(int(b)).take(pa.array(inside)))
+        frame = pa.Table.from_batches(parts, schema=self.schema).to_pandas()
+        inverse = np.empty_like(order)
+        inverse[order] = np.arange(len(order))
+        return frame.iloc[inverse].set_index(KEY)
+
+    def columns(self, names) -> pd.DataFrame:
+        names = [KEY] + [n for n in names if n != KEY]
+        indices = [self.schema.get_field_index(n) for n in names]
+        unknown = [n for n, i in zip(names, indices) if i < 0]
+        if unknown:
+            raise KeyError(f"{self.path.name}: no column(s) {', '.join(unknown)}")
+        reader = ipc.open_file(pa.memory_map(str(self.path), "r"),
+                               options=ipc.IpcReadOptions(included_fields=indices))
+        return reader.read_all().to_pandas().set_index(KEY)
+
+
+class Bundle:
+    """A loaded (and, by default, verified) bundle. Cheap to open: the scores table is read
+    on first use, the client tables are memory-mapped, the model is loaded on first use."""
+
+    def __init__(self, path, manifest: dict):
+        self.path = Path(path)
+        self.manifest = manifest
+
+    # -- manifest
+    @property
+    def threshold(self) -> float:
+        return float(self.manifest["threshold"])
+
+    @property
+    def cost_fn(self) -> float:
+        return float(self.manifest["cost_fn"])
+
+    @property
+    def cost_fp(self) -> float:
+        return float(self.manifest["cost_fp"])
+
+    @property
+    def metrics(self) -> dict:
+        return self.manifest["metrics"]
+
+    @property
+    def feature_names(self) -> list[str]:
+        return list(self.manifest["features"])
+
+    @property
+    def categorical_features(self) -> list[str]:
+        return list(self.manifest["categorical_features"])
+
+    @cached_property
+    def feature_metadata(self) -> pd.DataFrame:
+        return pd.DataFrame(self.manifest["feature_metadata"])
+
+    @cached_property
+    def candidates(self) -> pd.DataFrame:
+        return pd.DataFrame(self.manifest["candidates"]).set_index("model")
+
+    @cached_property
+    def calibrator(self) -> Calibrator:
+        return Calibrator.from_dict(self.manifest["calibration"])
+
+    # -- data
+    @cached_property
+    def scores(self) -> pd.DataFrame:
+        """Every client's scores, indexed by SK_ID_CURR (sorted)."""
+        return pd.read_parquet(self.path / SCORES_FILE).set_index(KEY)
+
+    @cached_property
+    def _positions(self) -> pd.Index:
+        return self.scores.index
+
+    def _table(self, key: str) -> _ClientTable:
+        layout = self.manifest["client_tables"][key]
+        return _ClientTable(self.path / layout["file"], int(layout["batch_rows"]))
+
+    @cached_property
+    def applications(self) -> _ClientTable:
+        return self._table("applications")
+
+    @cached_property
+    def features(self) -> _ClientTable:
+        return self._table("features")
+
+    def positions(self, ids) -> np.ndarray:
+        ids = np.atleast_1d(np.asarray(ids))
+        pos = self._positions.get_indexer(ids)
+        if (pos < 0).any():
+            raise KeyError(f"unknown client(s) SK_ID_CURR {', '.join(map(str, ids[pos < 0][:5]))}")
+        return pos
+
+    def get_client(self, sk_id_curr: int) -> ClientRecord:
+        """Scores, application columns and features of one client (reads one batch of each
+        client table)."""
+        pos = self.positions([sk_id_curr])
+        return ClientRecord(int(sk_id_curr), self.scores.iloc[pos[0]],
+                            self.applications.rows(pos).iloc[0],
+                            self.features.rows(pos).iloc[0])
+
+    def get_features(self, ids) -> pd.DataFrame:
+        """Model features of the clients ``ids`` (indexed by SK_ID_CURR, in ``ids`` order)."""
+        return self.features.rows(self.positions(ids))
+
+    def get_applications(self, ids) -> pd.DataFrame:
+        return self.applications.rows(self.positions(ids))
+
+    def get_application_columns(self, columns) -> pd.DataFrame:
+        """A few application columns of every client (reads only those columns)."""
+        return self.applications.columns(columns)
+
+    # -- model
+    @cached_property
+    def model(self):
+        """The CatBoost model (``catboost.CatBoostClassifier``)."""
+        from catboost import CatBoostClassifier
+
+        model = CatBoostClassifier()
+        model.load_model(str(self.path / MODEL_FILE), format="cbm")
+        return model
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        """Calibrated probability of default for the rows of a feature frame."""
+        from .estimators import catboost_frame
+
+        X = catboost_frame(X[self.feature_names], self.categorical_features)
+        return self.calibrator.transform(self.model.predict_proba(X)[:, 1])
+
+    def decide(self, proba) -> np.ndarray:
+        return decide(proba, self.threshold)
+
+    def __repr__(self) -> str:
+        m = self.metrics
+        return (f"Bundle({str(self.path)!r}, model={m.get('model')!r}, cv_auc="
+                f"{m.get('cv_auc', float('nan')):.4f}, threshold={self.threshold:.4f})")
+
+
+def load_bundle(path, verify: bool = True) -> Bundle:
+    """Open the bundle ``path``. ``verify`` (default) checks the format version and the
+    sha256 of every file first and raises :class:`BundleError` naming the file at fault."""
+    manifest = verify_bundle(path) if verify else read_manifest(path)
+    return Bundle(path, manifest)
