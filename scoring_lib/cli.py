@@ -64,6 +64,65 @@ def _cmd_features(args) -> int:
     return 0
 
 
+def _folds(text: str) -> int:
+    value = int(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 2, got {text}")
+    return value
+
+
+def _cost(text: str) -> float:
+    value = float(text)
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a finite number of 0 or more, got {text}")
+    return value
+
+
+def _build_params(args):
+    from .model.build import BuildParams
+
+    return BuildParams(cost_fn=args.cost_fn, cost_fp=args.cost_fp, folds=args.folds,
+                       seed=args.seed, iterations=args.iterations, sample=args.sample)
+
+
+def _report_build(report) -> None:
+    m = report.metrics
+    print(f"{m['model']}: cv_auc {m['cv_auc']:.4f} ({m['folds']}-fold, out-of-fold), "
+          f"threshold {report.threshold:.4f}, business cost {m['business_cost']:.4f} per client "
+          f"(accept all {m['cost_accept_all']:.4f}, refuse all {m['cost_refuse_all']:.4f}, "
+          f"0.5 {m['cost_at_0.5']:.4f}), calibration {m['calibration']}")
+
+
+def _cmd_build(args) -> int:
+    from .data import DataError
+    from .model import FeatureFrameError
+    from .model.build import build_bundle
+
+    try:
+        report = build_bundle(args.data, args.out, _build_params(args), features=args.features)
+    except (DataError, FeatureFrameError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    _report_build(report)
+    return 0
+
+
+def _cmd_demo(args) -> int:
+    from .data import DataError
+    from .model import FeatureFrameError
+    from .model.build import DEMO_PARAMS, build_demo
+
+    try:
+        report = build_demo(args.data, args.out, args.clients, args.test_clients,
+                            params=DEMO_PARAMS, force=args.force)
+    except (DataError, FeatureFrameError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not report.skipped:
+        _report_build(report)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="scoring", description=(
         "Credit-scoring toolkit for Home Credit-shaped data."))
@@ -90,6 +149,37 @@ def build_parser() -> argparse.ArgumentParser:
                    "stored in its schema metadata (see scoring_lib.features.cache)")
     p.add_argument("--force", action="store_true", help="rebuild even if the file is up to date")
     p.set_defaults(func=_cmd_features)
+
+    p = sub.add_parser("build", help="features, EDA and modelling notebooks (papermill), then "
+                       "a verified bundle: model, threshold, metrics, client tables, reports")
+    p.add_argument("--data", required=True, help="folder with the Kaggle files")
+    p.add_argument("--out", required=True, help="bundle folder, e.g. artifacts/NAME (replaced "
+                   "atomically at the end)")
+    p.add_argument("--cost-fn", type=_cost, default=10.0,
+                   help="cost of granting a loan to a client who defaults (default 10)")
+    p.add_argument("--cost-fp", type=_cost, default=1.0,
+                   help="cost of refusing a client who would have repaid (default 1)")
+    p.add_argument("--folds", type=_folds, default=5, help="cross-validation folds (default 5)")
+    p.add_argument("--seed", type=int, default=0, help="seed of folds, sampling and models")
+    p.add_argument("--iterations", type=_positive, default=300,
+                   help="boosting rounds of CatBoost and HistGradientBoosting (default 300)")
+    p.add_argument("--sample", type=_positive, default=None,
+                   help="train on a stratified sample of N training clients (default: all); "
+                   "every client is still scored")
+    p.add_argument("--features", default=None, help="feature file to reuse or write (default: "
+                   "a temporary file inside the build)")
+    p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("demo", help="generate the demo data if absent and build artifacts/demo "
+                       "(skipped when the bundle is up to date)")
+    p.add_argument("--data", default="data/raw", help="data folder (default data/raw)")
+    p.add_argument("--out", default="artifacts/demo", help="bundle folder (default artifacts/demo)")
+    p.add_argument("--clients", type=_positive, default=30_000,
+                   help="training clients generated when the data folder is empty (default 30000)")
+    p.add_argument("--test-clients", type=_non_negative, default=5_000,
+                   help="test clients generated with them (default 5000)")
+    p.add_argument("--force", action="store_true", help="rebuild even if the bundle is up to date")
+    p.set_defaults(func=_cmd_demo)
     return parser
 
 

@@ -1,0 +1,316 @@
+"""``scoring build`` and ``scoring demo``: features, then the notebooks, then the bundle.
+
+:func:`build_bundle` runs the stages in order inside a temporary folder beside the target
+(``artifacts/.<name>.tmp-*``), which is renamed into place only at the end:
+
+1. features of the raw tables (``scoring_lib.features``; a feature file is reused when up to
+   date), checked by :func:`~scoring_lib.model.inputs.check_feature_frame` before anything
+   is trained;
+2. ``notebooks/01_eda.ipynb`` and ``notebooks/02_modelling.ipynb`` through papermill (kernel
+   ``python3`` of this interpreter); the second writes the model, the scores and
+   ``training.json`` into the temporary folder;
+3. the client tables, the HTML copies of the reports and ``bundle.json``
+   (:mod:`scoring_lib.model.bundle`).
+
+:func:`build_demo` generates the demo data if absent and builds ``artifacts/demo`` unless a
+bundle built from the same data, code and parameters is already there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..data import load_tables
+from ..data.loader import find_table_files
+from .bundle import (MANIFEST, REPORTS, BundleError, complete_bundle, library_versions,
+                     read_manifest, verify_bundle)
+from .fingerprint import NOTEBOOKS, code_fingerprint, data_fingerprint
+from .inputs import TARGET
+
+KERNEL = "python3"
+EDA_NOTEBOOK = "01_eda.ipynb"
+MODELLING_NOTEBOOK = "02_modelling.ipynb"
+
+__all__ = ["DEMO_PARAMS", "BuildParams", "BuildReport", "build_bundle", "build_demo",
+           "bundle_status", "kernel_command", "run_notebook"]
+
+
+@dataclass(frozen=True)
+class BuildParams:
+    """Parameters of a build (recorded in ``bundle.json``; a change triggers a rebuild)."""
+
+    cost_fn: float = 10.0
+    cost_fp: float = 1.0
+    folds: int = 5
+    seed: int = 0
+    iterations: int = 300
+    sample: int | None = None      # training clients used for modelling (None: all)
+    eda_sample: int = 20_000       # application rows drawn for the EDA plots
+
+    def __post_init__(self):
+        from .cost import check_costs
+
+        check_costs(self.cost_fn, self.cost_fp)
+        for name, low in (("folds", 2), ("iterations", 1), ("eda_sample", 1)):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < low:
+                raise ValueError(f"{name} must be a whole number of at least {low}, "
+                                 f"got {value!r}")
+        if self.sample is not None and (not isinstance(self.sample, int) or self.sample < 2):
+            raise ValueError(f"sample must be None or a whole number of at least 2, "
+                             f"got {self.sample!r}")
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+#: The demo's parameters, smaller than ``scoring build``'s defaults (5 folds, 300 rounds) so
+#: that the first ``make dashboard`` stays short on 2 cores: 3 folds and 150 boosting rounds
+#: (CatBoost depth 6, its own learning rate). At 30,000 clients and ~700 features one CatBoost
+#: fold then takes about 20 s and the six candidates of the comparison about 90 s per fold
+#: (bench/bench_build.py); 5 folds and 200 rounds gave an AUC higher by about 0.002-0.005.
+DEMO_PARAMS = BuildParams(folds=3, iterations=150)
+
+
+@dataclass
+class BuildReport:
+    path: Path
+    seconds: float
+    steps: dict = field(default_factory=dict)
+    metrics: dict = field(default_factory=dict)
+    threshold: float | None = None
+    skipped: bool = False
+    reason: str = ""
+
+
+# ------------------------------------------------------------------------------ notebooks
+@contextlib.contextmanager
+def _own_kernelspec():
+    """Make the ``python3`` kernelspec of this interpreter's environment win over a user's
+    (``~/.local/share/jupyter``) while notebooks run: JUPYTER_PATH comes first."""
+    own = str(Path(sys.prefix) / "share" / "jupyter")
+    before = os.environ.get("JUPYTER_PATH")
+    os.environ["JUPYTER_PATH"] = own + (os.pathsep + before if before else "")
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("JUPYTER_PATH", None)
+        else:
+            os.environ["JUPYTER_PATH"] = before
+
+
+def _kernel_manager_class():
+    from jupyter_client import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        """The kernel logs errors only: ipykernel 7 warns on every start that its local TCP
+        sockets are not encrypted, which would alarm whoever reads the build's output."""
+
+        def format_kernel_cmd(self, extra_arguments=None):
+            return super().format_kernel_cmd(extra_arguments) + ["--IPKernelApp.log_level=ERROR"]
+
+    return QuietKernelManager
+
+
+def kernel_command(kernel_name: str = KERNEL) -> list[str]:
+    """The command papermill starts for ``kernel_name`` (as jupyter_client resolves it)."""
+    with _own_kernelspec():
+        km = _kernel_manager_class()(kernel_name=kernel_name)
+        return km.format_kernel_cmd()
+
+
+def run_notebook(name: str, output, parameters: dict, progress: bool = True,
+                 notebooks=NOTEBOOKS) -> Path:
+    """Execute ``notebooks/<name>`` with papermill into ``output`` (kernel ``python3``)."""
+    import papermill as pm
+
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with _own_kernelspec():
+        pm.execute_notebook(str(Path(notebooks) / name), str(output), parameters=parameters,
+                            kernel_name=KERNEL, progress_bar=progress, log_output=False,
+                            cwd=str(output.parent),
+                            kernel_manager_class=_kernel_manager_class())
+    return output
+
+
+def export_html(notebook) -> Path:
+    """An HTML copy of an executed notebook, beside it."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    notebook = Path(notebook)
+    quiet = logging.getLogger("scoring_lib.nbconvert")  # not "alternative text is missing"
+    quiet.setLevel(logging.ERROR)
+    exporter = HTMLExporter(log=quiet)
+    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
+    out = notebook.with_suffix(".html")
+    out.write_text(body, encoding="utf-8")
+    return out
+
+
+# ------------------------------------------------------------------------------ building
+def _applications(data) -> pd.DataFrame:
+    present = find_table_files(data)
+    names = [t for t in ("application_train", "application_test") if t in present]
+    tables = load_tables(data, tables=names)
+    frames = [tables[n] for n in names]
+    apps = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return apps.drop(columns=[TARGET], errors="ignore")
+
+
+def build_bundle(data, out, params: BuildParams | None = None, features=None,
+                 progress: bool = True, log=print) -> BuildReport:
+    """Build the bundle ``out`` from the raw tables in ``data`` (see the module docstring).
+
+    ``features``: where to keep the feature file (reused when up to date); default a
+    temporary file inside the build. Raises ``DataError`` for bad raw files,
+    ``FeatureFrameError`` for a feature frame that cannot be trained on (both before any
+    training) and ``papermill.PapermillExecutionError`` if a notebook fails.
+    """
+    from ..features.cache import build_feature_file, read_info
+
+    from .train import load_training_data
+
+    params = params or BuildParams()
+    start = time.perf_counter()
+    data, out = Path(data), Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(staging, 0o777 & ~umask)  # mkdtemp's 0700 would stay on the bundle folder
+    steps = {}
+
+    def step(name):
+        steps[name] = time.perf_counter()
+        log(f"==> {name}")
+
+    def done(name):
+        steps[name] = round(time.perf_counter() - steps[name], 2)
+
+    try:
+        step("fingerprints")
+        data_fp = data_fingerprint(data)
+        code_fp = code_fingerprint()
+        done("fingerprints")
+
+        step("features")
+        feature_file = Path(features) if features else staging / "_work" / "features.parquet"
+        result = build_feature_file(data, feature_file)
+        log(f"    {'reused' if result.reused else 'wrote'} {feature_file} "
+            f"({result.rows:,d} clients x {result.features:,d} features)")
+        checked, _ = load_training_data(feature_file, folds=params.folds)  # fails early
+        log(f"    {checked.n_train:,d} training clients ({checked.y.mean():.2%} defaults), "
+            f"{len(checked.X_test):,d} test clients")
+        del checked
+        done("features")
+
+        step("notebook 01_eda")
+        reports = staging / REPORTS
+        run_notebook(EDA_NOTEBOOK, reports / EDA_NOTEBOOK, {
+            "data_dir": str(data.resolve()), "sample_size": params.eda_sample,
+            "seed": params.seed}, progress)
+        done("notebook 01_eda")
+
+        step("notebook 02_modelling")
+        run_notebook(MODELLING_NOTEBOOK, reports / MODELLING_NOTEBOOK, {
+            "features_path": str(feature_file.resolve()), "bundle_dir": str(staging.resolve()),
+            "folds": params.folds, "seed": params.seed, "cost_fn": params.cost_fn,
+            "cost_fp": params.cost_fp, "iterations": params.iterations,
+            "sample_size": params.sample}, progress)
+        done("notebook 02_modelling")
+
+        step("reports (HTML)")
+        for nb in sorted(reports.glob("*.ipynb")):
+            export_html(nb)
+        done("reports (HTML)")
+
+        last = "client tables and manifest"
+        step(last)
+        manifest = {
+            "name": out.name,
+            "libraries": library_versions(),
+            "data_fingerprint": data_fp["sha256"],
+            "data": {"folder": str(data.resolve()), "files": data_fp["files"]},
+            "code_fingerprint": code_fp,
+            "params": params.as_dict(),
+            "cost_fn": params.cost_fn,
+            "cost_fp": params.cost_fp,
+            "build_seconds": {**{k: v for k, v in steps.items() if k != last},
+                              "total_before_tables": round(time.perf_counter() - start, 2)},
+        }
+        info = read_info(feature_file) or {}
+        frame = pd.read_parquet(feature_file)
+        if not features:
+            shutil.rmtree(staging / "_work", ignore_errors=True)
+        complete_bundle(staging, out, frame, _applications(data), manifest,
+                        info.get("features"))
+        del frame
+        done("client tables and manifest")
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    seconds = time.perf_counter() - start
+    log(f"Bundle written to {out} in {seconds:.0f} s.")
+    manifest = read_manifest(out)
+    return BuildReport(out, seconds, steps, manifest["metrics"], manifest["threshold"])
+
+
+def bundle_status(out, data, params: BuildParams) -> tuple[bool, str]:
+    """``(up_to_date, reason)``: whether ``out`` is an intact bundle built from the same
+    data (content fingerprint), code and parameters."""
+    out = Path(out)
+    if not (out / MANIFEST).exists():
+        return False, f"no bundle in {out}"
+    try:
+        manifest = read_manifest(out)
+    except BundleError as exc:
+        return False, str(exc)
+    if manifest.get("params") != params.as_dict():
+        return False, "build parameters changed"
+    if manifest.get("code_fingerprint") != code_fingerprint():
+        return False, "code or notebooks changed"
+    if manifest.get("data_fingerprint") != data_fingerprint(data)["sha256"]:
+        return False, "data changed"
+    try:
+        verify_bundle(out)
+    except BundleError as exc:
+        return False, str(exc)
+    return True, "data, code and parameters unchanged, every file intact"
+
+
+def build_demo(data="data/raw", out="artifacts/demo", clients: int = 30_000,
+               test_clients: int = 5_000, seed: int = 0, params: BuildParams = DEMO_PARAMS,
+               force: bool = False, progress: bool = True, log=print) -> BuildReport:
+    """Generate the demo data into ``data`` if it holds no application_train file, then
+    build ``out`` unless it is up to date (``force`` rebuilds anyway)."""
+    from ..data.synth import synthesize
+
+    data, out = Path(data), Path(out)
+    start = time.perf_counter()
+    if data.exists() and "application_train" in find_table_files(data):
+        log(f"==> keeping the data in {data}/")
+    else:
+        log(f"==> generating {clients:,d} training and {test_clients:,d} test clients "
+            f"(seed {seed}) into {data}/")
+        synthesize(data, clients, test_clients, seed, "csv")
+    if not force:
+        current, reason = bundle_status(out, data, params)
+        if current:
+            log(f"==> {out} is up to date ({reason}): nothing to do")
+            return BuildReport(out, time.perf_counter() - start, skipped=True, reason=reason)
+        log(f"==> building {out}: {reason}")
+    features = data.parent / "processed" / "features.parquet"
+    return build_bundle(data, out, params, features=features, progress=progress, log=log)
