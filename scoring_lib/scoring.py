@@ -1,0 +1,445 @@
+"""The Scorer: score, explain and compare one client of a bundle, fast and read-only.
+
+    scorer = Scorer.from_bundle("artifacts/demo")      # verifies every file of the bundle
+    scorer.score(100002)        # probability, decision, threshold, distance, risk band
+    scorer.explain(100002)      # contributions (CatBoost SHAP, log-odds), groups, reasons
+    scorer.similar_clients(100002, k=10)
+    scorer.group({"gender": "F", "age": (30, 40)})
+    scorer.compare(100002, reference={"gender": "F"})
+
+What it holds in memory (built once by ``from_bundle``): the scores of every client
+(``scores.parquet``), a few descriptive application columns of every client
+(:data:`DESCRIPTIVE_COLUMNS`, for groups, comparisons and similar clients), the neighbour
+index (:class:`~scoring_lib.compare.NeighbourIndex`), the features dictionary (labels, units,
+groups) and a sample of clients' numeric features, sorted, for the percentiles of the reason
+sentences. It never loads every client's ~700 features: one client's features are read from
+the bundle's Arrow IPC file (one record batch, through the file layout that ``bundle.json``
+records), and the file is read, not memory-mapped, so that the pages of the clients already
+seen do not pile up in the process's resident memory.
+
+**Probability, decision, risk band.** The probability is the bundle's calibrated probability
+of default; the client is refused when it is at or above the threshold (the bundle's, chosen
+by business cost). ``distance`` = probability - threshold (positive: refused). The risk band
+says how sure the decision is: ``"borderline"`` when the probability is within
+:data:`BORDERLINE_WIDTH` (0.02, i.e. 2 percentage points) of the threshold (``threshold -
+width <= probability < threshold + width``), else ``"low"`` (below) or ``"high"`` (above).
+A borderline client may be granted or refused: the decision is the threshold's.
+
+**Contributions** are CatBoost's own SHAP values (``get_feature_importance(type=
+"ShapValues")``) in log-odds of the model's raw output: ``base_value + sum(contributions) ==
+raw_output`` exactly, and ``sigmoid(raw_output)`` is the uncalibrated probability. The
+calibration that maps it to the displayed probability is monotone, so a contribution that
+raises the raw score raises the displayed probability too.
+
+**Percentiles** in the reasons are those of the client's value among the clients whose value
+is known (an average of late days is compared with the clients who have instalments), in a
+sample of :data:`SAMPLE_ROWS` clients (whole record batches spread over the file; every
+client when there are fewer): with 16,384 clients the standard error of a percentile is
+under half a point, finer than the whole percents the sentences print. Comparisons
+(:meth:`Scorer.compare`) use every client of the reference group.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .compare import (
+    Comparison,
+    NeighbourIndex,
+    SimilarClients,
+    SortedColumns,
+    compare,
+    group_mask,
+    similar_clients,
+)
+from .compare.groups import DECISION, FILTERS, RISK_BAND
+from .compare.neighbours import COLUMNS as NEIGHBOUR_COLUMNS
+from .data.schema import DAYS_SENTINEL, SENTINEL_COLUMNS
+from .explain import Grouper, describe_features, reasons
+from .explain.units import format_percent
+
+KEY = "SK_ID_CURR"
+BORDERLINE_WIDTH = 0.02
+RISK_BANDS = ("low", "borderline", "high")
+SAMPLE_ROWS = 16_384
+ROW_CACHE = 32
+#: application columns kept in memory for every client
+DESCRIPTIVE_COLUMNS = tuple(dict.fromkeys(
+    [*NEIGHBOUR_COLUMNS, *(FILTERS[f][0] for f in FILTERS if f not in (DECISION, RISK_BAND))]))
+#: default variables of :meth:`Scorer.compare`
+COMPARE_VARIABLES = ("AMT_INCOME_TOTAL", "AMT_CREDIT", "AMT_ANNUITY", "DAYS_BIRTH",
+                     "EXT_SOURCE_3", "probability")
+_DECISIONS = {"grant": "granted", "refuse": "refused", "granted": "granted",
+              "refused": "refused"}
+
+
+_WORDS = {
+    "fr": {"granted": "crédit accordé", "refused": "crédit refusé", "low": "risque faible",
+           "borderline": "cas limite", "high": "risque élevé",
+           "raises": "Ce qui augmente le risque :", "lowers": "Ce qui réduit le risque :"},
+    "en": {"granted": "loan granted", "refused": "loan refused", "low": "low risk",
+           "borderline": "borderline", "high": "high risk",
+           "raises": "What raises the risk:", "lowers": "What lowers the risk:"},
+}
+
+
+class UnknownClientError(KeyError):
+    """The client id is not in the bundle. ``client_id``: the id asked for."""
+
+    def __init__(self, client_id):
+        self.client_id = client_id
+        super().__init__(f"unknown client: SK_ID_CURR {client_id!r} is not in this bundle")
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+def risk_band(probability, threshold: float, width: float = BORDERLINE_WIDTH):
+    """``"low"``, ``"borderline"`` (``threshold - width <= probability < threshold + width``)
+    or ``"high"``; vectorised over arrays."""
+    p = np.asarray(probability, dtype=np.float64)
+    out = np.where(p < threshold - width, "low",
+                   np.where(p >= threshold + width, "high", "borderline"))
+    return str(out) if out.ndim == 0 else out
+
+
+@dataclass(frozen=True)
+class Score:
+    client_id: int
+    probability: float   # calibrated probability of default
+    decision: str        # "granted" | "refused"
+    threshold: float
+    distance: float      # probability - threshold (>= 0: refused)
+    risk_band: str       # "low" | "borderline" | "high"
+    borderline_width: float
+    sample: str | None   # "train" | "test"
+    target: float | None  # the known outcome of a training client (1: defaulted)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Explanation:
+    score: Score
+    base_value: float            # log-odds: the model's average raw output
+    raw_output: float            # log-odds: base_value + contributions.sum()
+    contributions: pd.Series     # per feature, log-odds, index: feature names
+    grouped: pd.DataFrame        # group_contributions(...)
+    reasons: pd.DataFrame        # reasons(...)
+    lang: str
+
+    def sentences(self, direction: str) -> list[str]:
+        """The reason sentences that ``"raises"`` or ``"lowers"`` the risk."""
+        return list(self.reasons.loc[self.reasons["direction"] == direction, "sentence"])
+
+    def to_text(self) -> str:
+        """The decision and its reasons, as an advisor reads them (in ``lang``)."""
+        s, fr = self.score, self.lang == "fr"
+        head = (f"Client {s.client_id} : probabilité de défaut {format_percent(s.probability)} "
+                f"pour un seuil de {format_percent(s.threshold)} — "
+                f"{_WORDS['fr'][s.decision]} ({_WORDS['fr'][s.risk_band]})." if fr else
+                f"Client {s.client_id}: probability of default "
+                f"{format_percent(s.probability, 'en')} against a threshold of "
+                f"{format_percent(s.threshold, 'en')} — {_WORDS['en'][s.decision]} "
+                f"({_WORDS['en'][s.risk_band]}).")
+        lines = [head]
+        for direction in ("raises", "lowers"):
+            sentences = self.sentences(direction)
+            if sentences:
+                lines.append(_WORDS[self.lang][direction])
+                lines += [f"  - {x}" for x in sentences]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        return {**self.score.to_dict(), "lang": self.lang, "base_value": self.base_value,
+                "raw_output": self.raw_output,
+                "reasons": {"raises": self.sentences("raises"),
+                            "lowers": self.sentences("lowers")},
+                "groups": [{"group": r.group, "label": getattr(r, f"label_{self.lang}"),
+                            "contribution": float(r.contribution)}
+                           for r in self.grouped.head(10).itertuples()]}
+
+
+class Scorer:
+    """Score, explain and compare clients of one bundle (see the module docstring).
+
+    Build it with :meth:`from_bundle`; ``bundle`` is a loaded
+    :class:`scoring_lib.model.Bundle`.
+    """
+
+    def __init__(self, bundle, borderline_width: float = BORDERLINE_WIDTH,
+                 sample_rows: int = SAMPLE_ROWS):
+        if not 0 <= borderline_width < 1:
+            raise ValueError(f"borderline_width must be in [0, 1), got {borderline_width!r}")
+        self.bundle = bundle
+        self.borderline_width = float(borderline_width)
+        self.sample_rows = int(sample_rows)
+        self.threshold = float(bundle.threshold)
+        self.feature_names = list(bundle.feature_names)
+        self._load()
+
+    @classmethod
+    def from_bundle(cls, path, verify: bool = True, **kwargs) -> Scorer:
+        """Open the bundle ``path`` through the model package's loader (which checks the
+        format version and, with ``verify``, every file's sha256) and prepare it."""
+        from .model.bundle import load_bundle
+
+        return cls(load_bundle(Path(path), verify=verify), **kwargs)
+
+    # ------------------------------------------------------------------------- loading
+    def _load(self) -> None:
+        b = self.bundle
+        scores = b.scores
+        self.client_ids = scores.index
+        probability = scores["PROBA"].to_numpy(dtype=np.float64)
+        clients = b.get_application_columns(list(DESCRIPTIVE_COLUMNS))
+        if not clients.index.equals(scores.index):  # the documented layout: same order
+            clients = clients.reindex(scores.index)
+        clients["probability"] = probability
+        decision = scores["DECISION"]
+        if not isinstance(decision.dtype, pd.CategoricalDtype):
+            decision = decision.astype("category")
+        clients[DECISION] = pd.Categorical.from_codes(
+            decision.cat.codes.to_numpy(),
+            categories=[_DECISIONS[c] for c in decision.cat.categories]).set_categories(
+                ["granted", "refused"])
+        codes = np.where(probability < self.threshold - self.borderline_width, 0,
+                         np.where(probability >= self.threshold + self.borderline_width, 2, 1))
+        clients[RISK_BAND] = pd.Categorical.from_codes(codes, categories=list(RISK_BANDS))
+        clients["TARGET"] = scores["TARGET"].to_numpy(dtype=np.float64, na_value=np.nan)
+        clients["SAMPLE"] = scores["SAMPLE"].to_numpy()
+        self.clients = clients
+        self.neighbours = NeighbourIndex().fit(clients, ids=clients.index.to_numpy())
+        metadata = b.feature_metadata
+        metadata = metadata[metadata["feature"].isin(self.feature_names)]
+        self.dictionary = describe_features(metadata)
+        self._grouper = Grouper(self.dictionary, self.feature_names)
+        self._open_features()
+        self._sample = self._feature_sample()
+        self._model = b.model
+        self._cat_indices = [self.feature_names.index(c) for c in b.categorical_features]
+        self._is_cat = [i in set(self._cat_indices) for i in range(len(self.feature_names))]
+        self._columns: dict[str, pd.Series] = {}
+        self._rows: dict[int, list] = {}
+
+    def _open_features(self) -> None:
+        """Open the bundle's feature table (Arrow IPC, layout in bundle.json: client
+        ``i`` of the sorted order is row ``i % batch_rows`` of record batch
+        ``i // batch_rows``)."""
+        import pyarrow as pa
+        import pyarrow.ipc as ipc
+
+        layout = self.bundle.manifest["client_tables"]["features"]
+        # a plain file, not a memory map: a dashboard that reads many clients would otherwise
+        # see every page it touched counted in its resident memory
+        self._reader = ipc.open_file(pa.OSFile(str(self.bundle.path / layout["file"]), "rb"))
+        self._batch_rows = int(layout["batch_rows"])
+        names = self._reader.schema.names
+        missing = [f for f in [KEY, *self.feature_names] if f not in names]
+        if missing:
+            raise ValueError(f"{layout['file']}: no column(s) {', '.join(missing[:5])}")
+        self._key_field = names.index(KEY)
+        self._fields = [names.index(f) for f in self.feature_names]
+
+    def _feature_sample(self) -> SortedColumns:
+        """Numeric features of about ``sample_rows`` clients (whole record batches, evenly
+        spread over the file), as float32."""
+        n_batches = self._reader.num_record_batches
+        take = min(n_batches, max(1, -(-self.sample_rows // self._batch_rows)))
+        chosen = np.unique(np.linspace(0, n_batches - 1, take).round().astype(np.int64))
+        numeric = [(f, j) for f, j in zip(self.feature_names, self._fields)
+                   if self.dictionary.loc[f, "kind"] != "categorical"]
+        rows = [min(self._batch_rows, len(self.client_ids) - int(b) * self._batch_rows)
+                for b in chosen]
+        matrix = np.empty((sum(rows), len(numeric)), dtype=np.float32, order="F")
+        start = 0
+        for b, n in zip(chosen, rows):  # one decompressed batch at a time
+            batch = self._reader.get_batch(int(b))
+            for k, (_, j) in enumerate(numeric):
+                matrix[start:start + n, k] = batch.column(j).to_numpy(zero_copy_only=False)
+            start += n
+            del batch
+        return SortedColumns.from_matrix([f for f, _ in numeric], matrix)
+
+    # -------------------------------------------------------------------------- lookup
+    def _position(self, client_id) -> int:
+        try:
+            key = int(client_id)
+        except (TypeError, ValueError):
+            raise UnknownClientError(client_id) from None
+        if isinstance(client_id, float) and not float(client_id).is_integer():
+            raise UnknownClientError(client_id)
+        pos = self.client_ids.get_indexer([key])[0]
+        if pos < 0:
+            raise UnknownClientError(client_id)
+        return int(pos)
+
+    def client(self, client_id) -> pd.Series:
+        """The descriptive columns, probability, decision and risk band of one client."""
+        return self.clients.iloc[self._position(client_id)]
+
+    def _row(self, pos: int) -> list:
+        """The model features of the client at ``pos``, as Python values in feature order;
+        the last :data:`ROW_CACHE` clients read are kept (an advisor comes back to the same
+        client: another language, another comparison)."""
+        row = self._rows.pop(pos, None)
+        if row is None:
+            row = self._read_row(pos)
+            if len(self._rows) >= ROW_CACHE:
+                self._rows.pop(next(iter(self._rows)))
+        self._rows[pos] = row  # most recent last
+        return row
+
+    def _read_row(self, pos: int) -> list:
+        """One record batch of the feature file is read, then one row of it converted."""
+        batch, row = divmod(pos, self._batch_rows)
+        one = self._reader.get_batch(batch).slice(row, 1)
+        found = one.column(self._key_field)[0].as_py()
+        if found != int(self.client_ids[pos]):
+            raise RuntimeError(f"bundle layout: row {pos} of the feature table holds client "
+                               f"{found}, expected {self.client_ids[pos]}")
+        return [one.column(j)[0].as_py() for j in self._fields]
+
+    def features(self, client_id) -> pd.Series:
+        """The model features of one client (object Series, index: feature names)."""
+        return pd.Series(self._row(self._position(client_id)), index=self.feature_names,
+                         dtype=object)
+
+    # --------------------------------------------------------------------------- score
+    def score(self, client_id) -> Score:
+        row = self.client(client_id)
+        p = float(row["probability"])
+        target = row["TARGET"]
+        return Score(int(row.name), p, str(row[DECISION]), self.threshold,
+                     p - self.threshold, str(row[RISK_BAND]), self.borderline_width,
+                     None if pd.isna(row["SAMPLE"]) else str(row["SAMPLE"]),
+                     None if pd.isna(target) else float(target))
+
+    # ------------------------------------------------------------------------- explain
+    def contributions(self, client_id) -> tuple[pd.Series, float]:
+        """CatBoost SHAP values of one client (log-odds, index: feature names) and the base
+        value: ``base + contributions.sum()`` is the model's raw output for the client."""
+        values, base = self._shap(self._row(self._position(client_id)))
+        return pd.Series(values, index=self.feature_names), base
+
+    def _shap(self, features: list) -> tuple[np.ndarray, float]:
+        """CatBoost SHAP values (in feature order) of a row of ``features`` (Python values in
+        feature order) and the base value.
+
+        The row goes to CatBoost as a plain list (categories as text, missing ones as the
+        model package's ``MISSING_CATEGORY``, as in training): building a one-row Pool from a
+        ~700-column DataFrame costs more than the SHAP values themselves.
+        """
+        from catboost import Pool
+
+        from .model.estimators import MISSING_CATEGORY
+
+        row = []
+        for value, is_cat in zip(features, self._is_cat):
+            missing = value is None or value is pd.NA or value != value  # NaN != NaN
+            if is_cat:
+                row.append(MISSING_CATEGORY if missing else str(value))
+            else:
+                row.append(np.nan if missing else float(value))
+        pool = Pool([row], cat_features=self._cat_indices, feature_names=self.feature_names)
+        values = self._model.get_feature_importance(pool, type="ShapValues",
+                                                    thread_count=1)[0]
+        return values[:-1], float(values[-1])
+
+    def percentiles(self, features: pd.Series, names) -> dict:
+        """Shares of the sampled clients below / equal to / above the client's value, in
+        percent: ``{feature: (below, equal, above)}`` for the numeric features ``names``."""
+        out = {}
+        for name in names:
+            if name in self._sample:
+                s = self._sample.shares(name, features.get(name))
+                out[name] = (s.below, s.equal, s.above)
+        return out
+
+    def explain(self, client_id, lang: str = "fr", max_reasons: int = 4) -> Explanation:
+        """Why this score: contributions, grouped by variable, and reason sentences."""
+        if lang not in ("fr", "en"):
+            raise ValueError(f"lang must be 'fr' or 'en', got {lang!r}")
+        pos = self._position(client_id)
+        score = self.score(client_id)
+        row = self._row(pos)
+        values, base = self._shap(row)
+        grouped = self._grouper.group(values)
+        # the top feature of the first groups of each sign: those the sentences are about
+        c = grouped["contribution"].to_numpy()
+        tops = grouped["top_feature"].to_numpy()
+        about = [*tops[c > 0][:max_reasons], *tops[c < 0][:max_reasons]]
+        features = pd.Series(row, index=self.feature_names, dtype=object)
+        text = reasons(grouped, features, self.percentiles(features, about), lang,
+                       max_reasons)
+        contributions = pd.Series(values, index=self.feature_names)
+        return Explanation(score, base, base + float(values.sum()), contributions, grouped,
+                           text, lang)
+
+    # ------------------------------------------------------------------------- compare
+    def similar_clients(self, client_id, k: int = 10) -> SimilarClients:
+        """The ``k`` clients most like this one (the client excluded), with their default
+        rate (training clients) and probabilities."""
+        row = self.client(client_id)
+        return similar_clients(self.neighbours, row, k,
+                               outcomes=self.clients["TARGET"],
+                               scores=self.clients["probability"], exclude=row.name)
+
+    def group_mask(self, filters=None) -> np.ndarray:
+        return group_mask(self.clients, filters)
+
+    def group(self, filters=None) -> pd.DataFrame:
+        """The clients matching ``filters`` (see :mod:`scoring_lib.compare.groups`): their
+        descriptive columns, probability, decision, risk band, outcome."""
+        return self.clients[self.group_mask(filters)]
+
+    def _column(self, name: str) -> pd.Series:
+        """A comparison variable for every client: descriptive, or a model feature read
+        from the bundle (all clients, that column only; kept for later calls)."""
+        if name in self.clients.columns:
+            series = self.clients[name]
+        elif name in self._columns:
+            series = self._columns[name]
+        elif name in self.feature_names:
+            series = self.bundle.features.columns([name])[name].reindex(self.client_ids)
+            if len(self._columns) >= 16:
+                self._columns.pop(next(iter(self._columns)))
+            self._columns[name] = series
+        else:
+            raise ValueError(f"variables: {name!r} is neither a descriptive column nor a "
+                             f"model feature of this bundle")
+        if name in SENTINEL_COLUMNS["application_train"]:
+            series = series.mask(series == DAYS_SENTINEL)  # "not applicable", not a number
+        return series
+
+    def compare(self, client_id, reference=None, variables=COMPARE_VARIABLES,
+                k: int = 100, bins: int = 20) -> Comparison:
+        """The client against a reference group on ``variables``.
+
+        ``reference``: ``None`` or ``"all"`` (every client), a dict of group filters, or
+        ``"similar"`` (the ``k`` most similar clients). Histograms are split by outcome
+        (training clients: repaid / defaulted).
+        """
+        pos = self._position(client_id)
+        if isinstance(variables, str):
+            variables = [variables]
+        if reference is None or (isinstance(reference, str) and reference == "all"):
+            rows = slice(None)
+        elif isinstance(reference, str) and reference == "similar":
+            near = self.similar_clients(client_id, k).neighbours[KEY]
+            rows = self.client_ids.get_indexer(near)
+        elif isinstance(reference, dict):
+            rows = np.flatnonzero(self.group_mask(reference))
+        else:
+            raise ValueError(f"reference: expected None, 'all', 'similar' or a dict of "
+                             f"filters, got {reference!r}")
+        frame = pd.DataFrame({v: self._column(v).to_numpy() for v in variables},
+                             index=self.client_ids)
+        client = frame.iloc[pos]
+        target = self.clients["TARGET"].to_numpy()
+        return compare(client, frame.iloc[rows], variables, target=target[rows], bins=bins)
