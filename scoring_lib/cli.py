@@ -123,6 +123,24 @@ def _cmd_demo(args) -> int:
     return 0
 
 
+def _cmd_score(args) -> int:
+    import json
+
+    from .model import BundleError
+    from .scoring import Scorer, UnknownClientError
+
+    try:
+        explanation = Scorer.from_bundle(args.bundle).explain(args.client, lang=args.lang)
+    except (BundleError, UnknownClientError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(explanation.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        print(explanation.to_text())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="scoring", description=(
         "Credit-scoring toolkit for Home Credit-shaped data."))
@@ -180,6 +198,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="test clients generated with them (default 5000)")
     p.add_argument("--force", action="store_true", help="rebuild even if the bundle is up to date")
     p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("score", help="score one client of a bundle and explain the decision "
+                       "in plain words (probability, decision, threshold, reasons)")
+    p.add_argument("--bundle", required=True, help="bundle folder, e.g. artifacts/demo")
+    p.add_argument("--client", type=int, required=True, help="the client's SK_ID_CURR")
+    p.add_argument("--lang", choices=("fr", "en"), default="fr",
+                   help="language of the reasons (default fr)")
+    p.add_argument("--json", action="store_true", help="print JSON (client_id, probability, "
+                   "decision, threshold, risk_band, reasons, ...) instead of text")
+    p.set_defaults(func=_cmd_score)
     return parser
 
 
