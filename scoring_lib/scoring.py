@@ -181,6 +181,7 @@ class Scorer:
         self.sample_rows = int(sample_rows)
         self.threshold = float(bundle.threshold)
         self.feature_names = list(bundle.feature_names)
+        self._feature_index = pd.Index(self.feature_names, dtype=object)
         self._load()
 
     @classmethod
@@ -307,7 +308,7 @@ class Scorer:
 
     def features(self, client_id) -> pd.Series:
         """The model features of one client (object Series, index: feature names)."""
-        return pd.Series(self._row(self._position(client_id)), index=self.feature_names,
+        return pd.Series(self._row(self._position(client_id)), index=self._feature_index,
                          dtype=object)
 
     # --------------------------------------------------------------------------- score
@@ -325,7 +326,7 @@ class Scorer:
         """CatBoost SHAP values of one client (log-odds, index: feature names) and the base
         value: ``base + contributions.sum()`` is the model's raw output for the client."""
         values, base = self._shap(self._row(self._position(client_id)))
-        return pd.Series(values, index=self.feature_names), base
+        return pd.Series(values, index=self._feature_index), base
 
     def _shap(self, features: list) -> tuple[np.ndarray, float]:
         """CatBoost SHAP values (in feature order) of a row of ``features`` (Python values in
@@ -374,10 +375,10 @@ class Scorer:
         c = grouped["contribution"].to_numpy()
         tops = grouped["top_feature"].to_numpy()
         about = [*tops[c > 0][:max_reasons], *tops[c < 0][:max_reasons]]
-        features = pd.Series(row, index=self.feature_names, dtype=object)
+        features = pd.Series(row, index=self._feature_index, dtype=object)
         text = reasons(grouped, features, self.percentiles(features, about), lang,
                        max_reasons)
-        contributions = pd.Series(values, index=self.feature_names)
+        contributions = pd.Series(values, index=self._feature_index)
         return Explanation(score, base, base + float(values.sum()), contributions, grouped,
                            text, lang)
 
