@@ -116,10 +116,18 @@ def test_balanced_weights_need_calibration_and_get_it(cv):
     assert abs(table.loc["platt", "mean_predicted"] - cv.y.mean()) < 0.02
 
 
-def test_choose_calibration_prefers_the_simplest_within_tolerance():
-    table = pd.DataFrame({"brier": [0.0693, 0.0692, 0.0690]}, index=list(METHODS))
-    assert choose_calibration(table, tolerance=0.005) == "none"
-    assert choose_calibration(table, tolerance=0.0001) == "isotonic"
+def test_choose_calibration():
+    def table(brier, ece):
+        return pd.DataFrame({"brier": brier, "ece": ece}, index=list(METHODS))
+
+    # raw probabilities already calibrated: kept
+    assert choose_calibration(table([0.0656, 0.0650, 0.0650], [0.004, 0.002, 0.002])) == "none"
+    # miscalibrated: Platt lowers the ECE without raising the Brier score
+    assert choose_calibration(table([0.0656, 0.0653, 0.0655], [0.014, 0.005, 0.003])) == "platt"
+    # isotonic only when clearly better than Platt
+    assert choose_calibration(table([0.0700, 0.0690, 0.0600], [0.02, 0.01, 0.01])) == "isotonic"
+    # no method qualifies (each raises the Brier score): raw kept
+    assert choose_calibration(table([0.0650, 0.0660, 0.0670], [0.02, 0.01, 0.01])) == "none"
 
 
 def test_reliability_table():

@@ -130,16 +130,23 @@ def kernel_command(kernel_name: str = KERNEL) -> list[str]:
         return km.format_kernel_cmd()
 
 
-def run_notebook(name: str, output, parameters: dict, progress: bool = True,
+def run_notebook(name: str, output, parameters: dict, progress: bool | str = True,
                  notebooks=NOTEBOOKS) -> Path:
-    """Execute ``notebooks/<name>`` with papermill into ``output`` (kernel ``python3``)."""
+    """Execute ``notebooks/<name>`` with papermill into ``output`` (kernel ``python3``).
+
+    ``progress``: ``True`` shows papermill's bar over cells; ``"stderr"`` instead streams
+    the notebook's own stderr (its text progress bars, e.g. the cross-validation's) to this
+    process's stderr as it runs; ``False`` shows nothing.
+    """
     import papermill as pm
 
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
+    stream = progress == "stderr"
     with _own_kernelspec():
         pm.execute_notebook(str(Path(notebooks) / name), str(output), parameters=parameters,
-                            kernel_name=KERNEL, progress_bar=progress, log_output=False,
+                            kernel_name=KERNEL, progress_bar=bool(progress) and not stream,
+                            log_output=False, stderr_file=sys.stderr if stream else None,
                             cwd=str(output.parent),
                             kernel_manager_class=_kernel_manager_class())
     return output
@@ -229,7 +236,7 @@ def build_bundle(data, out, params: BuildParams | None = None, features=None,
             "features_path": str(feature_file.resolve()), "bundle_dir": str(staging.resolve()),
             "folds": params.folds, "seed": params.seed, "cost_fn": params.cost_fn,
             "cost_fp": params.cost_fp, "iterations": params.iterations,
-            "sample_size": params.sample}, progress)
+            "sample_size": params.sample}, "stderr" if progress else False)
         done("notebook 02_modelling")
 
         step("reports (HTML)")

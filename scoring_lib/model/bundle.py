@@ -151,20 +151,23 @@ def write_client_table(frame: pd.DataFrame, path, order: np.ndarray,
 
     Every id of ``order`` must be in ``frame``. Returns the layout recorded in the manifest.
     """
-    if frame.index.name != KEY:
-        frame = frame.set_index(KEY)
-    missing = pd.Index(order).difference(frame.index)
-    if len(missing):
+    if frame.index.name == KEY:
+        frame = frame.reset_index()
+    positions = pd.Index(frame[KEY]).get_indexer(order)
+    if (positions < 0).any():
+        missing = np.asarray(order)[positions < 0]
         raise ValueError(f"{Path(path).name}: no row for {len(missing)} client(s), e.g. "
                          f"{', '.join(map(str, missing[:5]))}")
-    frame = frame.reindex(order).reset_index()
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    # batch by batch: at most one batch is copied at a time (full scale: ~2 GB of features)
     options = ipc.IpcWriteOptions(compression="zstd")
-    with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, table.schema,
+    schema = pa.Schema.from_pandas(frame.iloc[:0], preserve_index=False)
+    with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, schema,
                                                           options=options) as writer:
-        for batch in table.to_batches(max_chunksize=batch_rows):
-            writer.write_batch(batch)
-    return {"file": Path(path).name, "rows": len(frame), "batch_rows": batch_rows,
+        for start in range(0, len(positions), batch_rows):
+            part = frame.iloc[positions[start:start + batch_rows]]
+            writer.write_batch(pa.RecordBatch.from_pandas(part, schema=schema,
+                                                          preserve_index=False))
+    return {"file": Path(path).name, "rows": len(positions), "batch_rows": batch_rows,
             "columns": [str(c) for c in frame.columns]}
 
 

@@ -64,18 +64,19 @@ class Selection:
         return cross_fit(cv.get_oof(self.retained), cv.y, cv.fold, self.calibration)
 
 
-def select_model(cv: CVResult, family: str = "catboost", tolerance: float = 0.005) -> Selection:
+def select_model(cv: CVResult, family: str = "catboost", ece_tolerance: float = 0.005) -> Selection:
     """Calibrate every model's OOF predictions, retain the best ``family`` variant.
 
     For each model, :func:`~scoring_lib.model.calibration.compare_calibration` measures
     ``none``, ``platt`` and ``isotonic``; :func:`~scoring_lib.model.calibration.choose_calibration`
-    picks one (``tolerance`` on the Brier score). The retained model is the ``family``
+    picks one (``ece_tolerance``: the calibration error below which raw probabilities are
+    kept). The retained model is the ``family``
     variant with the lowest business cost (ties: the higher AUC).
     """
     tables, rows = {}, {}
     for name in cv.oof.columns:
         table = compare_calibration(cv.get_oof(name), cv.y, cv.fold, cv.cost_fn, cv.cost_fp)
-        method = choose_calibration(table, tolerance)
+        method = choose_calibration(table, ece_tolerance)
         tables[name] = table
         rows[name] = {"label": LABELS.get(name, name), "calibration": method,
                       **table.loc[method].to_dict(),
