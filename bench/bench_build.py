@@ -28,12 +28,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+# as in the notebook kernels of `scoring build` (see scoring_lib.model.build): OpenMP threads
+# sleep at barriers instead of spinning; set before scikit-learn loads its OpenMP runtime
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out" / "build"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import shutil
 import sys
 
@@ -55,6 +56,18 @@ def test_the_python3_kernel_is_this_interpreter(tmp_path, monkeypatch):
         "display_name": "other", "language": "python"}))
     monkeypatch.setenv("JUPYTER_DATA_DIR", str(user))
     assert kernel_command()[0] == sys.executable
+
+
+def test_kernels_run_with_passive_openmp_threads_unless_told_otherwise(monkeypatch):
+    from scoring_lib.model.build import _kernel_environment
+
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    with _kernel_environment():
+        assert os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
+    assert "OMP_WAIT_POLICY" not in os.environ
+    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
+    with _kernel_environment():
+        assert os.environ["OMP_WAIT_POLICY"] == "ACTIVE"
 
 
 # ------------------------------------------------------------------------ tiny builds
