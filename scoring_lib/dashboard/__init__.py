@@ -1,0 +1,15 @@
+"""Layer 6: the advisor dashboard (ipywidgets + bqplot), served by Voilà from
+``dashboard.ipynb``.
+
+* :mod:`.app` — :func:`build_app`, :class:`DashboardApp`: the shared state and the layout;
+* :mod:`.search` — ID box with suggestions, filters, paged table of matches;
+* :mod:`.score` — gauge, decision, risk band, interpretation;
+* :mod:`.explanation` — reasons, force plot, waterfall (log-odds);
+* :mod:`.info` — the client's information in human units, by section;
+* :mod:`.comparison` — histogram and scatter against all, similar or filtered clients;
+* :mod:`.text`, :mod:`.theme` — words (fr/en), colours and style sheet.
+"""
+
+from .app import DashboardApp, UnavailableApp, build_app
+
+__all__ = ["DashboardApp", "UnavailableApp", "build_app"]

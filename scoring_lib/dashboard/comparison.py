@@ -1,0 +1,357 @@
+"""Comparison panel: the client against a reference (all clients, the k most similar ones,
+or the filtered group), on one variable (histogram repaid vs defaulted, the client's
+position and percentile) and on two (a scatter of a sample of the reference, coloured by
+risk band, with the client highlighted).
+
+The histogram shows ``Scorer.compare``'s bins as shares: each outcome's counts divided by
+that outcome's total (in percent), so that the two shapes compare although defaults are
+rare. Values are shown in human units (years, not negative days; percent for the
+probability).
+"""
+
+from __future__ import annotations
+
+import bqplot as bq
+import ipywidgets as W
+import numpy as np
+
+from ..data.schema import DAYS_SENTINEL
+from ..explain.units import format_value
+from .text import number, probability_text, tr
+from .theme import BAND_COLOURS, BLUE, INK, ORANGE
+
+K_SIMILAR = 100
+MAX_POINTS = 2_000
+BANDS = ("low", "borderline", "high")
+#: variables offered (descriptive columns of every client, kept in memory by the Scorer)
+VARIABLES = ("DAYS_BIRTH", "AMT_INCOME_TOTAL", "AMT_CREDIT", "AMT_ANNUITY", "DAYS_EMPLOYED",
+             "EXT_SOURCE_1", "EXT_SOURCE_2", "EXT_SOURCE_3", "CNT_FAM_MEMBERS", "probability")
+REFERENCES = ("all", "similar", "group")
+_UNIT_WORDS = {"duration_days": ("ans", "years"), "amount": ("€", "€"),
+               "probability": ("%", "%")}
+
+
+def unit_kind(scorer, variable: str) -> str:
+    if variable == "probability":
+        return "probability"
+    return scorer.dictionary.loc[variable, "unit"].kind
+
+
+def to_human(scorer, variable: str, values):
+    """Raw values → the numbers an advisor reads (years for durations in days, percent for
+    the probability); the 365243 "no job" sentinel becomes missing."""
+    x = np.asarray(values, dtype=np.float64)
+    kind = unit_kind(scorer, variable)
+    if kind == "probability":
+        return 100.0 * x
+    if kind == "duration_days":
+        x = np.where(x == DAYS_SENTINEL, np.nan, x)
+        return -x / 365.25
+    return x
+
+
+def variable_label(scorer, variable: str, lang: str, with_unit: bool = True) -> str:
+    if variable == "probability":
+        label = tr("probability_var", lang)
+    else:
+        label = scorer.dictionary.loc[variable, "label_fr" if lang == "fr" else "label_en"]
+    words = _UNIT_WORDS.get(unit_kind(scorer, variable))
+    if with_unit and words:
+        label += f" ({words[0 if lang == 'fr' else 1]})"
+    return label
+
+
+def value_text(scorer, variable: str, value, lang: str) -> str:
+    if variable == "probability":
+        return probability_text(float(value), lang)
+    return format_value(value, scorer.dictionary.loc[variable, "unit"], lang)
+
+
+def histogram_data(scorer, comparison, variable: str) -> dict:
+    """Bars of the histogram from a ``Scorer.compare`` result: bin centres in human units
+    (ascending), the shares of repaid and defaulted clients per bin (percent of each
+    outcome), the client's value and percentile in the person's direction."""
+    h = comparison.histogram(variable)
+    centres = to_human(scorer, variable, (h["left"].to_numpy(dtype=float)
+                                          + h["right"].to_numpy(dtype=float)) / 2)
+    order = np.argsort(centres, kind="stable")
+    repaid = h["repaid"].to_numpy(dtype=float)[order]
+    defaulted = h["defaulted"].to_numpy(dtype=float)[order]
+    if np.nansum(repaid) + np.nansum(defaulted) == 0:  # no known outcome: all clients
+        repaid = h["count"].to_numpy(dtype=float)[order]
+        defaulted = np.zeros_like(repaid)
+
+    def share(x):
+        total = np.nansum(x)
+        return np.nan_to_num(100.0 * x / total) if total > 0 else np.zeros_like(x)
+
+    row = comparison.summary.loc[variable]
+    sign = -1 if unit_kind(scorer, variable) == "duration_days" else 1
+    pct, below = row["percentile"], row["below"]
+    if sign < 0:
+        pct, below = 100.0 - pct, row["above"]
+    value = row["value"]
+    human = float(to_human(scorer, variable, [value])[0]) if value is not None else np.nan
+    return {"x": centres[order], "repaid": share(repaid), "defaulted": share(defaulted),
+            "value": value, "human_value": human, "percentile": pct, "below": below,
+            "n": int(row["n"])}
+
+
+class ComparisonPanel(W.VBox):
+    """Reference toggle, variable choices, histogram and scatter."""
+
+    def __init__(self, scorer, lang: str, get_filters, on_error=None):
+        self.scorer = scorer
+        self._on_error = on_error
+        self.lang = lang
+        self._get_filters = get_filters
+        self.client_id = None
+        self.hist: dict = {}
+        self._sample_key = None
+        self._columns: dict[str, np.ndarray] = {}
+        self._bands = scorer.clients["risk_band"].to_numpy(dtype=object)
+        rng = np.random.default_rng(0)
+        n = len(scorer.client_ids)
+        self._all_sample = np.sort(rng.choice(n, size=min(n, MAX_POINTS), replace=False))
+        self.sample_positions = self._all_sample
+
+        self.title = W.HTML()
+        self.reference_label = W.HTML()
+        self.reference = W.ToggleButtons(options=[("", r) for r in REFERENCES], value="all",
+                                         style={"button_width": "auto"})
+        self.reference.add_class("sc-reference")
+        self.reference.observe(self._changed, "value")
+        self.variable = W.Dropdown(layout=W.Layout(width="320px"))
+        self.variable.add_class("sc-compare-variable")
+        self.variable.observe(self._changed, "value")
+        self.scatter_x = W.Dropdown(layout=W.Layout(width="300px"))
+        self.scatter_x.add_class("sc-scatter-x")
+        self.scatter_y = W.Dropdown(layout=W.Layout(width="300px"))
+        self.scatter_y.add_class("sc-scatter-y")
+        for dd in (self.scatter_x, self.scatter_y):
+            dd.observe(self._scatter_changed, "value")
+        self._quiet = False
+
+        # histogram
+        self.hx = bq.LinearScale()
+        self.hy = bq.LinearScale(min=0.0)
+        self.bars = bq.Bars(x=[0.0, 1.0], y=[[0.0, 0.0], [0.0, 0.0]], type="grouped",
+                            scales={"x": self.hx, "y": self.hy}, colors=[BLUE, ORANGE],
+                            padding=0.1, display_legend=True, opacities=[0.85, 0.85])
+        self.client_line = bq.Lines(x=[0.0, 0.0], y=[0.0, 1.0],
+                                    scales={"x": self.hx, "y": self.hy}, colors=[INK],
+                                    stroke_width=3, line_style="dashed")
+        self.hist_x_axis = bq.Axis(scale=self.hx, num_ticks=6, tick_format=",.4~f")
+        self.hist_y_axis = bq.Axis(scale=self.hy, orientation="vertical", tick_format=".0f",
+                                   num_ticks=5)
+        self.histogram = bq.Figure(marks=[self.bars, self.client_line],
+                                   axes=[self.hist_x_axis, self.hist_y_axis],
+                                   legend_location="top-right",
+                                   fig_margin={"top": 20, "bottom": 44, "left": 56,
+                                               "right": 16},
+                                   layout=W.Layout(width="100%", height="300px"))
+        self.histogram.add_class("sc-compare-hist")
+        self.position = W.HTML()
+        self.position.add_class("sc-compare-position")
+        self.hist_note = W.HTML()
+        self.hist_note.add_class("sc-note")
+
+        # scatter
+        self.sx = bq.LinearScale()
+        self.sy = bq.LinearScale()
+        s = {"x": self.sx, "y": self.sy}
+        self.points = {band: bq.Scatter(x=[], y=[], scales=s, colors=[BAND_COLOURS[band]],
+                                        default_size=14, default_opacities=[0.55],
+                                        stroke=None, display_legend=True)
+                       for band in BANDS}
+        self.client_point = bq.Scatter(x=[], y=[], scales=s, colors=["black"], marker="diamond",
+                                       default_size=260, stroke="white",
+                                       display_legend=True)
+        self.scatter_x_axis = bq.Axis(scale=self.sx, num_ticks=6, tick_format=",.4~f")
+        self.scatter_y_axis = bq.Axis(scale=self.sy, orientation="vertical", num_ticks=5,
+                                      tick_format=",.4~f")
+        self.scatter = bq.Figure(marks=[*self.points.values(), self.client_point],
+                                 axes=[self.scatter_x_axis, self.scatter_y_axis],
+                                 legend_location="top-right",
+                                 fig_margin={"top": 20, "bottom": 44, "left": 70,
+                                             "right": 16},
+                                 layout=W.Layout(width="100%", height="360px"))
+        self.scatter.add_class("sc-scatter")
+        self.scatter_note = W.HTML()
+        self.scatter_note.add_class("sc-note")
+
+        left = W.VBox([self.variable, self.histogram, self.position, self.hist_note],
+                      layout=W.Layout(width="50%"))
+        right = W.VBox([W.HBox([self.scatter_x, self.scatter_y],
+                               layout=W.Layout(flex_flow="row wrap")),
+                        self.scatter, self.scatter_note], layout=W.Layout(width="50%"))
+        super().__init__([self.title, W.HBox([self.reference_label, self.reference],
+                                             layout=W.Layout(align_items="center")),
+                          W.HBox([left, right], layout=W.Layout(width="100%"))])
+        self.add_class("sc-card")
+        self.set_lang(lang, refresh=False)
+        self._quiet = True
+        self.variable.value = "DAYS_BIRTH"
+        self.scatter_x.value = "DAYS_BIRTH" if "DAYS_BIRTH" in self._offered() else None
+        self.scatter_y.value = "probability"
+        self._quiet = False
+
+    def _offered(self) -> list[str]:
+        return [v for v in VARIABLES
+                if v == "probability" or (v in self.scorer.clients.columns
+                                          and v in self.scorer.dictionary.index)]
+
+    # ------------------------------------------------------------------ language
+    def set_lang(self, lang: str, refresh: bool = True) -> None:
+        self.lang = lang
+        self._quiet = True
+        try:
+            self.title.value = f"<h2>{tr('compare_title', lang)}</h2>"
+            self.reference_label.value = tr("reference_label", lang)
+            value = self.reference.value
+            self.reference.options = [(tr("reference_all", lang), "all"),
+                                      (tr("reference_similar", lang, k=K_SIMILAR), "similar"),
+                                      (tr("reference_group", lang), "group")]
+            self.reference.value = value
+            options = [(variable_label(self.scorer, v, lang, False), v)
+                       for v in self._offered()]
+            for dd, label in ((self.variable, "variable_label"), (self.scatter_x, "scatter_x"),
+                              (self.scatter_y, "scatter_y")):
+                value = dd.value
+                dd.options = options
+                dd.description = tr(label, lang)
+                dd.value = value
+            self.bars.labels = [tr("repaid", lang), tr("defaulted", lang)]
+            self.client_point.labels = [tr("gauge_client", lang)]
+            for band, mark in self.points.items():
+                mark.labels = [tr(band, lang)]
+            self.hist_y_axis.label = tr("hist_axis_y", lang)
+        finally:
+            self._quiet = False
+        if refresh and self.client_id is not None:
+            self.update(self.client_id)
+
+    # ------------------------------------------------------------------ data
+    def reference_spec(self):
+        """What ``Scorer.compare`` takes for the chosen reference."""
+        ref = self.reference.value
+        if ref == "similar":
+            return "similar"
+        if ref == "group":
+            filters = self._get_filters() or {}
+            return dict(filters) if filters else None
+        return None
+
+    def reference_name(self) -> str:
+        ref, lang = self.reference.value, self.lang
+        if ref == "similar":
+            return tr("reference_similar", lang, k=K_SIMILAR).lower()
+        if ref == "group":
+            text = tr("reference_group", lang).lower()
+            return text + (tr("no_filter_group", lang) if not self._get_filters() else "")
+        return tr("reference_all", lang).lower()
+
+    def _column(self, variable: str) -> np.ndarray:
+        if variable not in self._columns:
+            values = self.scorer.clients[variable].to_numpy(dtype=np.float64,
+                                                            na_value=np.nan)
+            self._columns[variable] = to_human(self.scorer, variable, values)
+        return self._columns[variable]
+
+    def _reference_positions(self) -> np.ndarray:
+        ref = self.reference.value
+        if ref == "similar":
+            near = self.scorer.similar_clients(self.client_id, K_SIMILAR).neighbours
+            return np.sort(self.scorer.client_ids.get_indexer(near["SK_ID_CURR"].to_numpy()))
+        if ref == "group" and self._get_filters():
+            positions = np.flatnonzero(self.scorer.group_mask(self._get_filters()))
+            if len(positions) > MAX_POINTS:
+                rng = np.random.default_rng(0)
+                positions = np.sort(rng.choice(positions, size=MAX_POINTS, replace=False))
+            return positions
+        return self._all_sample
+
+    # ------------------------------------------------------------------ updates
+    def update(self, client_id) -> None:
+        """Refresh both charts for ``client_id``."""
+        self.client_id = client_id
+        self.update_histogram()
+        self.update_scatter()
+
+    def update_histogram(self) -> None:
+        variable, lang = self.variable.value, self.lang
+        comparison = self.scorer.compare(self.client_id, reference=self.reference_spec(),
+                                         variables=[variable], k=K_SIMILAR)
+        d = histogram_data(self.scorer, comparison, variable)
+        self.hist = d
+        top = float(max(d["repaid"].max(initial=0), d["defaulted"].max(initial=0), 1.0))
+        with self.histogram.hold_sync():
+            self.bars.x = d["x"]
+            self.bars.y = [d["repaid"], d["defaulted"]]
+            self.hist_x_axis.label = variable_label(self.scorer, variable, lang)
+            if np.isnan(d["human_value"]):
+                self.client_line.x, self.client_line.y = [], []
+            else:
+                self.client_line.x = [d["human_value"], d["human_value"]]
+                self.client_line.y = [0.0, top * 1.05]
+        if np.isnan(d["human_value"]) or d["percentile"] != d["percentile"]:
+            self.position.value = tr("position_missing", lang)
+        else:
+            below = (f"{number(d['below'], 0, lang)} %" if lang == "fr"
+                     else f"{number(d['below'], 0, lang)}%")
+            self.position.value = tr("position", lang,
+                                     value=value_text(self.scorer, variable, d["value"], lang),
+                                     p=int(round(d["percentile"])), below=below)
+        self.hist_note.value = tr("hist_note", lang, n=number(d["n"], 0, lang),
+                                  ref=self.reference_name())
+
+    def update_scatter(self, force: bool = False) -> None:
+        xv, yv, lang = self.scatter_x.value, self.scatter_y.value, self.lang
+        ref = self.reference.value
+        key = (ref, xv, yv, repr(self._get_filters()) if ref == "group" else None,
+               self.client_id if ref == "similar" else None)
+        pos = self.scorer.client_ids.get_loc(int(self.client_id))
+        x_all, y_all = self._column(xv), self._column(yv)
+        with self.scatter.hold_sync():
+            if force or key != self._sample_key:
+                positions = self._reference_positions()
+                self.sample_positions = positions
+                x, y = x_all[positions], y_all[positions]
+                bands = self._bands[positions]
+                ok = ~(np.isnan(x) | np.isnan(y))
+                for band, mark in self.points.items():
+                    keep = ok & (bands == band)
+                    mark.x, mark.y = x[keep], y[keep]
+                self._sample_key = key
+                self.scatter_note.value = tr("scatter_note", lang,
+                                             n=number(int(ok.sum()), 0, lang),
+                                             max=number(MAX_POINTS, 0, lang))
+            cx, cy = x_all[pos], y_all[pos]
+            if np.isnan(cx) or np.isnan(cy):
+                self.client_point.x, self.client_point.y = [], []
+            else:
+                self.client_point.x, self.client_point.y = [cx], [cy]
+            self.scatter_x_axis.label = variable_label(self.scorer, xv, lang)
+            self.scatter_y_axis.label = variable_label(self.scorer, yv, lang)
+
+    def _guarded(self, fn) -> None:
+        try:
+            fn()
+        except Exception as exc:  # noqa: BLE001 - reported as a friendly message
+            if self._on_error is None:
+                raise
+            self._on_error(exc, "comparison")
+
+    def _changed(self, _change) -> None:
+        if self._quiet or self.client_id is None:
+            return
+        self._guarded(lambda: self.update(self.client_id))
+
+    def _scatter_changed(self, _change) -> None:
+        if self._quiet or self.client_id is None:
+            return
+        self._guarded(self.update_scatter)
+
+    def filters_changed(self) -> None:
+        if self.reference.value == "group" and self.client_id is not None:
+            self.update()

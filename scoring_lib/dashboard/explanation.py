@@ -1,0 +1,325 @@
+"""Explanation panel: the reasons as sentences, a SHAP force plot and a waterfall.
+
+Both charts are on the model's scale, log-odds (CatBoost's raw output), where the base value
+plus the contributions equals the client's raw score exactly; a contribution that raises the
+raw score raises the displayed (calibrated) probability too. Contributions are grouped by the
+variable an advisor knows (``Explanation.grouped``); the force plot labels the largest groups
+and sums the rest into "Autres facteurs" (one band for those that raise the score, one for
+those that lower it); the waterfall shows the 10 largest groups then "Autres facteurs".
+"""
+
+from __future__ import annotations
+
+import html
+
+import bqplot as bq
+import ipywidgets as W
+import numpy as np
+
+from ..explain.units import format_value, is_missing, missing_text
+from .text import number, tr
+from .theme import BLUE, INK, ORANGE
+
+FORCE_GROUPS = 8     # groups drawn on their own in the force plot
+FORCE_LABELS = 5     # of which labelled with their name
+WATERFALL_GROUPS = 10
+LIGHT_UP, LIGHT_DOWN = "#EBB391", "#8DBBDB"  # "other factors", raising / lowering
+LABEL_CHARS = 28
+
+
+def short(label: str, n: int = LABEL_CHARS) -> str:
+    return label if len(label) <= n else label[:n - 1].rstrip() + "…"
+
+
+def signed(x: float, lang: str) -> str:
+    return ("+" if x >= 0 else "−") + number(abs(x), 2, lang)
+
+
+def force_segments(grouped, base_value: float, lang: str = "fr",
+                   n_groups: int = FORCE_GROUPS) -> dict:
+    """The bands of the force plot.
+
+    Returns ``{"base": b, "output": f, "segments": [...]}`` where ``f = b + sum of all
+    contributions`` and each segment is a dict (``group``, ``label``, ``start``, ``end``,
+    ``contribution``, ``others``: number of groups summed, 0 for a single group). Bands that
+    raise the score sit left of ``f`` and end at it (largest nearest ``f``); bands that lower
+    it start at ``f`` and go right, so that the plot reads like SHAP's force plot.
+    """
+    c = grouped["contribution"].to_numpy(dtype=np.float64)
+    labels = grouped["label_fr" if lang == "fr" else "label_en"].to_numpy()
+    keys = grouped["group"].to_numpy()
+    order = np.argsort(-np.abs(c), kind="stable")
+    top, rest = order[:n_groups], order[n_groups:]
+    output = base_value + float(c.sum())
+    items_up = [(float(c[i]), str(keys[i]), str(labels[i]), 0) for i in top if c[i] > 0]
+    items_down = [(float(c[i]), str(keys[i]), str(labels[i]), 0) for i in top if c[i] < 0]
+    rest_up, rest_down = c[rest][c[rest] > 0], c[rest][c[rest] < 0]
+    others = tr("others", lang)
+    up_total = sum(x[0] for x in items_up) + float(rest_up.sum())
+    segments = []
+    position = output - up_total
+    # raising bands, from the far left to f: "others" first, then by increasing size
+    ordered_up = ([(float(rest_up.sum()), "others_up", others, len(rest_up))]
+                  if len(rest_up) else []) + sorted(items_up)
+    for value, key, label, n in ordered_up:
+        segments.append({"group": key, "label": label, "start": position,
+                         "end": position + value, "contribution": value, "others": n})
+        position += value
+    position = output
+    # lowering bands, from f to the right: the largest first, "others" last
+    ordered_down = sorted(items_down) + ([(float(rest_down.sum()), "others_down", others,
+                                           len(rest_down))] if len(rest_down) else [])
+    for value, key, label, n in ordered_down:
+        segments.append({"group": key, "label": label, "start": position,
+                         "end": position - value, "contribution": value, "others": n})
+        position -= value
+    return {"base": float(base_value), "output": output, "segments": segments}
+
+
+def waterfall_steps(grouped, base_value: float, lang: str = "fr",
+                    n_groups: int = WATERFALL_GROUPS) -> dict:
+    """The steps of the waterfall: the ``n_groups`` largest groups (by absolute
+    contribution), then "Autres facteurs" (the rest, summed), each starting where the
+    previous one ended, from the base value to the client's raw score."""
+    c = grouped["contribution"].to_numpy(dtype=np.float64)
+    labels = grouped["label_fr" if lang == "fr" else "label_en"].to_numpy()
+    keys = grouped["group"].to_numpy()
+    order = np.argsort(-np.abs(c), kind="stable")
+    top, rest = order[:n_groups], order[n_groups:]
+    steps, position = [], float(base_value)
+    for i in top:
+        steps.append({"group": str(keys[i]), "label": str(labels[i]), "start": position,
+                      "end": position + float(c[i]), "contribution": float(c[i]),
+                      "others": 0})
+        position += float(c[i])
+    if len(rest):
+        total = float(c[rest].sum())
+        steps.append({"group": "others", "label": tr("others", lang), "start": position,
+                      "end": position + total, "contribution": total, "others": len(rest)})
+        position += total
+    return {"base": float(base_value), "output": position, "steps": steps}
+
+
+def group_details(scorer, client_id, grouped, lang: str) -> dict:
+    """For each group key: its top feature's label, the client's value in human units and
+    its percentile among clients (in the person's direction, None when unknown)."""
+    features = scorer.features(client_id)
+    names = list(grouped["top_feature"])
+    shares = scorer.percentiles(features, names)
+    label_col = "top_label_fr" if lang == "fr" else "top_label_en"
+    out = {}
+    for row in grouped.itertuples(index=False):
+        value, unit = features.get(row.top_feature), row.top_unit
+        text = missing_text(unit, lang) if is_missing(value) else format_value(value, unit,
+                                                                               lang)
+        pct = None
+        if row.top_feature in shares and not is_missing(value) and unit.kind not in (
+                "category", "flag"):
+            below, equal, above = shares[row.top_feature]
+            if unit.sign < 0:
+                below, above = above, below
+            pct = below + equal / 2
+        out[row.group] = {"feature": row.top_feature, "label": getattr(row, label_col),
+                          "value": text, "percentile": pct, "n_features": row.n_features}
+    return out
+
+
+def tooltip_html(segment: dict, details: dict, lang: str) -> str:
+    """The tooltip of one band: the variable, the client's value and percentile, the
+    effect on the score."""
+    c = segment["contribution"]
+    effect = tr("tip_effect_up" if c > 0 else "tip_effect_down", lang,
+                c=number(abs(c), 2, lang))
+    if segment["others"]:
+        return (f"<b>{html.escape(segment['label'])}</b><br>"
+                f"{tr('tip_others', lang, n=segment['others'])}<br>{effect}")
+    d = details.get(segment["group"])
+    lines = [f"<b>{html.escape(segment['label'])}</b>"]
+    if d is not None:
+        if d["label"] != segment["label"]:
+            lines.append(html.escape(d["label"]))
+        lines.append(tr("tip_value", lang, value=html.escape(d["value"])))
+        if d["percentile"] is not None:
+            lines.append(tr("tip_percentile", lang, p=int(round(d["percentile"]))))
+    lines.append(effect)
+    return "<br>".join(lines)
+
+
+def reasons_html(explanation, lang: str) -> str:
+    parts = []
+    for direction, css, arrow in (("raises", "sc-up", "▲"), ("lowers", "sc-down", "▼")):
+        sentences = explanation.sentences(direction)
+        parts.append(f"<h3><span class='{css}' aria-hidden='true'>{arrow}</span> "
+                     f"{tr(direction, lang)}</h3>")
+        if sentences:
+            items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
+            parts.append(f"<ul>{items}</ul>")
+        else:
+            parts.append(f"<p>{tr('no_reason', lang)}</p>")
+    return "".join(parts)
+
+
+def _colour(segment) -> str:
+    up = segment["contribution"] > 0
+    if segment["others"]:
+        return LIGHT_UP if up else LIGHT_DOWN
+    return ORANGE if up else BLUE
+
+
+class ExplanationPanel(W.VBox):
+    """Reasons, force plot and waterfall; :meth:`update` takes a Scorer's explanation."""
+
+    def __init__(self, scorer, lang: str):
+        self.scorer = scorer
+        self.lang = lang
+        self.title = W.HTML()
+        self.reasons = W.HTML()
+        self.reasons.add_class("sc-reasons")
+        self.note = W.HTML()
+        self.note.add_class("sc-note")
+        self.force_data: dict = {"segments": []}
+        self.waterfall_data: dict = {"steps": []}
+        self.details: dict = {}
+
+        # force plot
+        self.fx = bq.LinearScale()
+        self.fy = bq.LinearScale(min=-1.0, max=1.0)
+        s = {"x": self.fx, "y": self.fy}
+        self.force_tooltip = W.HTML()
+        self.force_tooltip.add_class("sc-tooltip")
+        self.force_bands = bq.Lines(x=[[0, 1]], y=[[0, 0]], scales=s, colors=[ORANGE],
+                                    stroke_width=30, tooltip=self.force_tooltip)
+        self.force_bands.on_hover(self._hover_force)
+        self.force_marks = bq.Lines(x=[[0, 0], [1, 1]], y=[[-0.45, 0.45], [-0.7, 0.7]],
+                                    scales=s, colors=[INK, INK], stroke_width=2,
+                                    line_style="dashed")
+        self.force_labels = bq.Label(x=[0], y=[0.55], text=[""], scales=s, colors=[INK],
+                                     default_size=12, align="middle")
+        self.force_ends = bq.Label(x=[0, 1], y=[-0.8, 0.82], text=["", ""], scales=s,
+                                   colors=[INK, INK], default_size=12, font_weight="bold",
+                                   align="middle")
+        self.force_axis = bq.Axis(scale=self.fx, tick_format=".1f", num_ticks=7)
+        self.force = bq.Figure(marks=[self.force_bands, self.force_marks, self.force_labels,
+                                      self.force_ends], axes=[self.force_axis],
+                               fig_margin={"top": 12, "bottom": 40, "left": 24, "right": 24},
+                               layout=W.Layout(width="100%", height="170px"))
+        self.force.add_class("sc-force")
+        self.force_title = W.HTML()
+
+        # waterfall
+        self.wx = bq.LinearScale()
+        self.wy = bq.LinearScale(min=-0.5, max=WATERFALL_GROUPS + 0.5)
+        self.wl = bq.LinearScale(min=0.0, max=1.0)
+        s = {"x": self.wx, "y": self.wy}
+        self.waterfall_tooltip = W.HTML()
+        self.waterfall_tooltip.add_class("sc-tooltip")
+        self.steps = bq.Lines(x=[[0, 1]], y=[[0, 0]], scales=s, colors=[ORANGE],
+                              stroke_width=18, tooltip=self.waterfall_tooltip)
+        self.steps.on_hover(self._hover_waterfall)
+        self.waterfall_marks = bq.Lines(x=[[0, 0], [1, 1]], y=[[-0.5, 10.5], [-0.5, 10.5]],
+                                        scales=s, colors=["#9AA5B1", INK], stroke_width=1.5,
+                                        line_style="dashed")
+        self.step_names = bq.Label(x=[0], y=[0], text=[""], apply_clip=False,
+                                   scales={"x": self.wl, "y": self.wy}, colors=[INK],
+                                   default_size=12, align="end", x_offset=-10, y_offset=4)
+        self.step_values = bq.Label(x=[0], y=[0], text=[""], scales=s, colors=[INK],
+                                    default_size=11, align="start", x_offset=6, y_offset=4,
+                                    apply_clip=False)
+        self.waterfall_axis = bq.Axis(scale=self.wx, tick_format=".1f", num_ticks=6)
+        self.waterfall = bq.Figure(marks=[self.steps, self.waterfall_marks, self.step_names,
+                                          self.step_values], axes=[self.waterfall_axis],
+                                   fig_margin={"top": 10, "bottom": 40, "left": 250,
+                                               "right": 60},
+                                   layout=W.Layout(width="100%", height="380px"))
+        self.waterfall.add_class("sc-waterfall")
+        self.waterfall_title = W.HTML()
+        super().__init__([self.title, self.reasons, self.force_title, self.force,
+                          self.waterfall_title, self.waterfall, self.note])
+        self.add_class("sc-card")
+        self.explanation = None
+        self.set_lang(lang)
+
+    def set_lang(self, lang: str) -> None:
+        """Static texts only; the client's texts come with the next :meth:`update`."""
+        self.lang = lang
+        self.title.value = f"<h2>{tr('explain_title', lang)}</h2>"
+        self.force_title.value = f"<h3>{tr('force_title', lang)}</h3>"
+        self.waterfall_title.value = f"<h3>{tr('waterfall_title', lang)}</h3>"
+        self.force_axis.label = tr("force_axis", lang)
+        self.waterfall_axis.label = tr("waterfall_axis", lang)
+        self.note.value = tr("scale_note", lang)
+
+    def update(self, explanation, details: dict) -> None:
+        """Show ``explanation`` (``Scorer.explain`` in the panel's language) and the
+        ``details`` of its groups (:func:`group_details`)."""
+        lang = self.lang
+        self.explanation, self.details = explanation, details
+        grouped, base = explanation.grouped, explanation.base_value
+        force = force_segments(grouped, base, lang)
+        steps = waterfall_steps(grouped, base, lang)
+        self.force_data, self.waterfall_data = force, steps
+        self.reasons.value = reasons_html(explanation, lang)
+        segs = force["segments"] or [{"start": base, "end": base, "contribution": 0.0,
+                                      "others": 0, "label": "", "group": ""}]
+        lo = min(min(x["start"], x["end"]) for x in segs + [{"start": base, "end": base}])
+        hi = max(max(x["start"], x["end"]) for x in segs + [{"start": base, "end": base}])
+        pad = 0.06 * max(hi - lo, 0.1)
+        biggest = sorted(range(len(segs)), key=lambda i: -abs(segs[i]["contribution"]))
+        named = [i for i in biggest if not segs[i]["others"]][:FORCE_LABELS]
+        with self.force.hold_sync():
+            self.fx.min, self.fx.max = lo - pad, hi + pad
+            self.force_bands.x = [[x["start"], x["end"]] for x in segs]
+            self.force_bands.y = [[0.0, 0.0] for _ in segs]
+            self.force_bands.colors = [_colour(x) for x in segs]
+            self.force_bands.labels = [x["label"] for x in segs]
+            self.force_marks.x = [[base, base], [force["output"], force["output"]]]
+            order = sorted(named, key=lambda i: (segs[i]["start"] + segs[i]["end"]) / 2)
+            self.force_labels.x = [(segs[i]["start"] + segs[i]["end"]) / 2 for i in order]
+            self.force_labels.y = [0.5 if k % 2 == 0 else -0.62 for k in range(len(order))]
+            self.force_labels.text = [short(segs[i]["label"], 22) for i in order]
+            self.force_ends.x = [base, force["output"]]
+            self.force_ends.text = [f"{tr('force_base', lang)} {number(base, 2, lang)}",
+                                    f"{tr('force_client', lang)} "
+                                    f"{number(force['output'], 2, lang)}"]
+        st = steps["steps"]
+        n = len(st)
+        lo = min([base, *(min(x["start"], x["end"]) for x in st)])
+        hi = max([base, *(max(x["start"], x["end"]) for x in st)])
+        pad = 0.08 * max(hi - lo, 0.1)
+        rows = [float(n - 1 - i) for i in range(n)]
+        with self.waterfall.hold_sync():
+            self.wx.min, self.wx.max = lo - pad, hi + pad
+            self.wy.min, self.wy.max = -0.7, max(n, 1) - 0.3
+            self.steps.x = [[x["start"], x["end"]] for x in st]
+            self.steps.y = [[r, r] for r in rows]
+            self.steps.colors = [_colour(x) for x in st]
+            self.steps.labels = [x["label"] for x in st]
+            self.waterfall_marks.x = [[base, base], [steps["output"], steps["output"]]]
+            self.waterfall_marks.y = [[-0.7, n - 0.3], [-0.7, n - 0.3]]
+            self.step_names.x = [0.0] * n
+            self.step_names.y = rows
+            self.step_names.text = [short(x["label"], 36) for x in st]
+            self.step_values.x = [max(x["start"], x["end"]) for x in st]
+            self.step_values.y = rows
+            self.step_values.text = [signed(x["contribution"], lang) for x in st]
+
+    # ------------------------------------------------------------------ tooltips
+    @staticmethod
+    def _index(content) -> int | None:
+        data = content.get("data", {}) if isinstance(content, dict) else {}
+        for key in ("index", "line_index"):
+            if isinstance(data.get(key), int):
+                return data[key]
+        return None
+
+    def _hover_force(self, _mark, content) -> None:
+        i = self._index(content)
+        segs = self.force_data.get("segments", [])
+        if i is not None and 0 <= i < len(segs):
+            self.force_tooltip.value = tooltip_html(segs[i], self.details, self.lang)
+
+    def _hover_waterfall(self, _mark, content) -> None:
+        i = self._index(content)
+        st = self.waterfall_data.get("steps", [])
+        if i is not None and 0 <= i < len(st):
+            self.waterfall_tooltip.value = tooltip_html(st[i], self.details, self.lang)

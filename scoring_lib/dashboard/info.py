@@ -1,0 +1,142 @@
+"""Client information panel: the client's application and history in human units, in four
+sections an advisor can show or hide, with a box that keeps only the fields whose label
+contains a word."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as W
+
+from ..explain.units import format_value, is_missing, missing_text
+from .text import tr
+
+#: section key -> candidate features, in display order (those the bundle lacks are skipped)
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "identity": ("CODE_GENDER", "DAYS_BIRTH", "NAME_FAMILY_STATUS", "CNT_CHILDREN",
+                 "CNT_FAM_MEMBERS", "NAME_EDUCATION_TYPE", "NAME_HOUSING_TYPE",
+                 "FLAG_OWN_REALTY", "FLAG_OWN_CAR", "OWN_CAR_AGE", "FLAG_PHONE", "FLAG_EMAIL",
+                 "REGION_RATING_CLIENT"),
+    "income": ("AMT_INCOME_TOTAL", "INCOME_PER_PERSON", "NAME_INCOME_TYPE", "OCCUPATION_TYPE",
+               "ORGANIZATION_TYPE", "DAYS_EMPLOYED", "DAYS_EMPLOYED_PERC"),
+    "credit": ("NAME_CONTRACT_TYPE", "AMT_CREDIT", "AMT_ANNUITY", "AMT_GOODS_PRICE",
+               "ANNUITY_INCOME_PERC", "PAYMENT_RATE", "INCOME_CREDIT_PERC",
+               "GOODS_PRICE_CREDIT_PERC", "NAME_TYPE_SUITE", "WEEKDAY_APPR_PROCESS_START",
+               "HOUR_APPR_PROCESS_START"),
+    "history": ("EXT_SOURCE_1", "EXT_SOURCE_2", "EXT_SOURCE_3", "BURO_COUNT", "ACTIVE_COUNT",
+                "CLOSED_COUNT", "ACTIVE_AMT_CREDIT_SUM_SUM", "BURO_AMT_CREDIT_SUM_DEBT_SUM",
+                "BURO_CREDIT_DAY_OVERDUE_MAX", "PREV_COUNT", "PREV_APPROVED_COUNT",
+                "PREV_REFUSED_COUNT", "PREV_NAME_CONTRACT_STATUS_Refused_SHARE",
+                "INSTAL_COUNT", "INSTAL_DPD_MEAN", "INSTAL_PAYMENT_PERC_MEAN", "POS_COUNT",
+                "CC_COUNT", "AMT_REQ_CREDIT_BUREAU_YEAR", "DEF_30_CNT_SOCIAL_CIRCLE"),
+}
+
+
+def capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def info_rows(scorer, client_id, lang: str = "fr") -> dict[str, list[tuple[str, str]]]:
+    """``{section: [(label, value text), ...]}`` for one client: the features of
+    :data:`SECTIONS` that the bundle has, labelled and written in human units."""
+    features = scorer.features(client_id)
+    dictionary = scorer.dictionary
+    label_col = "label_fr" if lang == "fr" else "label_en"
+    out = {}
+    for section, names in SECTIONS.items():
+        rows = []
+        for name in names:
+            if name not in dictionary.index or name not in features.index:
+                continue
+            entry = dictionary.loc[name]
+            unit, value = entry["unit"], features[name]
+            text = missing_text(unit, lang) if is_missing(value) else format_value(value,
+                                                                                   unit, lang)
+            rows.append((str(entry[label_col]), capitalise(text)))
+        out[section] = rows
+    return out
+
+
+class InfoPanel(W.VBox):
+    """Sections of the client's information, a toggle per section, a field search box."""
+
+    def __init__(self, scorer, lang: str):
+        self.scorer = scorer
+        self.lang = lang
+        self.client_id = None
+        self.rows: dict[str, list[tuple[str, str]]] = {}
+        self.title = W.HTML()
+        self.sections_label = W.HTML()
+        self.toggles = {}
+        for key in SECTIONS:
+            t = W.ToggleButton(value=True, layout=W.Layout(width="auto"))
+            t.add_class("sc-info-section")
+            t.observe(self._render_changed, "value")
+            self.toggles[key] = t
+        self.sections = W.HBox(list(self.toggles.values()),
+                               layout=W.Layout(flex_flow="row wrap"))
+        self.sections.add_class("sc-info-sections")
+        self.field_filter = W.Text(continuous_update=True, layout=W.Layout(width="240px"))
+        self.field_filter.add_class("sc-info-filter")
+        self.field_filter.observe(self._render_changed, "value")
+        self.blocks = {key: W.HTML(layout=W.Layout(width="100%")) for key in SECTIONS}
+        for key, block in self.blocks.items():
+            block.add_class(f"sc-info-{key}")
+        grid = W.GridBox(list(self.blocks.values()),
+                         layout=W.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))",
+                                         grid_gap="4px 24px", width="100%"))
+        self.empty = W.HTML()
+        self.info = W.VBox([grid, self.empty])
+        self.info.add_class("sc-info")
+        super().__init__([self.title, W.HBox([self.sections_label, self.sections,
+                                              self.field_filter],
+                                             layout=W.Layout(align_items="center",
+                                                             flex_flow="row wrap")),
+                          self.info])
+        self.add_class("sc-card")
+        self.set_lang(lang)
+
+    def set_lang(self, lang: str) -> None:
+        self.lang = lang
+        self.title.value = f"<h2>{tr('info_title', lang)}</h2>"
+        self.sections_label.value = tr("info_sections", lang)
+        for key, t in self.toggles.items():
+            t.description = tr(key, lang)
+        self.field_filter.placeholder = tr("info_filter", lang)
+        if self.client_id is not None:
+            self.update(self.client_id)
+
+    def update(self, client_id) -> None:
+        self.client_id = client_id
+        self.rows = info_rows(self.scorer, client_id, self.lang)
+        self._render()
+
+    def shown(self) -> dict[str, list[tuple[str, str]]]:
+        """The sections and fields currently shown (after the toggles and the search)."""
+        word = self.field_filter.value.strip().lower()
+        out = {}
+        for key, rows in self.rows.items():
+            if not self.toggles[key].value:
+                continue
+            kept = [r for r in rows if not word or word in r[0].lower()]
+            if kept:
+                out[key] = kept
+        return out
+
+    def _render_changed(self, _change) -> None:
+        self._render()
+
+    def _render(self) -> None:
+        shown = self.shown()
+        with self.hold_sync():
+            for key, block in self.blocks.items():
+                rows = shown.get(key)
+                if not rows:
+                    block.layout.display = "none"
+                    continue
+                cells = "".join(f"<tr><td class='sc-field'>{html.escape(label)}</td>"
+                                f"<td class='sc-value'>{html.escape(value)}</td></tr>"
+                                for label, value in rows)
+                block.value = f"<h3>{tr(key, self.lang)}</h3><table>{cells}</table>"
+                block.layout.display = "block"
+            self.empty.value = "" if shown or not self.rows else tr("no_field", self.lang)

@@ -1,0 +1,142 @@
+"""Score panel: a gauge of the probability of default with the threshold, the decision in
+words, colour and icon, the risk band and one sentence that interprets them."""
+
+from __future__ import annotations
+
+import math
+
+import bqplot as bq
+import ipywidgets as W
+
+from .text import interpretation, probability_text, tr
+from .theme import (
+    BAND_COLOURS,
+    BLUE,
+    DECISION_COLOURS,
+    DECISION_ICONS,
+    INK,
+    LIGHT_BLUE,
+    LIGHT_ORANGE,
+)
+
+
+def gauge_max(probability: float, threshold: float) -> float:
+    """The right end of the gauge, in percent: a round number that shows the threshold in
+    the first third or so (small probabilities stay readable), 100 when needed."""
+    top = max(20.0, 2.5 * 100 * threshold, 1.15 * 100 * probability)
+    for nice in (20, 25, 30, 40, 50, 60, 80, 100):
+        if top <= nice:
+            return float(nice)
+    return 100.0
+
+
+def gauge_data(probability: float, threshold: float) -> dict:
+    """What the gauge marks show (percent): the zones, the client's bar, the threshold."""
+    p, t = 100 * probability, 100 * threshold
+    top = gauge_max(probability, threshold)
+    return {"max": top, "zones_x": [[0.0, t], [t, top]], "bar_x": [0.0, p],
+            "threshold_x": [t, t], "probability": p, "threshold": t}
+
+
+class ScorePanel(W.VBox):
+    """The score card. :meth:`update` takes a :class:`scoring_lib.scoring.Score`."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.current = None
+        self.title = W.HTML()
+        self.client_id = W.HTML()
+        self.client_id.add_class("sc-client-id")
+        self.client_kind = W.HTML()
+        self.client_kind.add_class("sc-note")
+        self.probability_label = W.HTML()
+        self.probability = W.HTML()
+        self.probability.add_class("sc-probability")
+        self.decision_icon = W.HTML()
+        self.decision_icon.add_class("sc-decision-icon")
+        self.decision = W.HTML()
+        self.decision.add_class("sc-decision")
+        self.band = W.HTML()
+        self.band.add_class("sc-band")
+        self.interpretation = W.HTML()
+        self.interpretation.add_class("sc-interpretation")
+
+        self.x = bq.LinearScale(min=0.0, max=40.0)
+        self.y = bq.LinearScale(min=-1.0, max=1.0)
+        scales = {"x": self.x, "y": self.y}
+        self.zones = bq.Lines(x=[[0, 1], [1, 2]], y=[[0, 0], [0, 0]], scales=scales,
+                              colors=[LIGHT_BLUE, LIGHT_ORANGE], stroke_width=34,
+                              line_style="solid")
+        self.bar = bq.Lines(x=[0, 1], y=[0, 0], scales=scales, colors=[BLUE], stroke_width=16)
+        self.threshold_line = bq.Lines(x=[1, 1], y=[-0.9, 0.9], scales=scales, colors=[INK],
+                                       stroke_width=3, line_style="dashed")
+        self.labels = bq.Label(x=[1, 1], y=[0.62, -0.95], text=["", ""], scales=scales,
+                               colors=[INK, INK], font_weight="bold", default_size=13,
+                               align="middle")
+        self.axis = bq.Axis(scale=self.x, tick_format=".0f", num_ticks=6)
+        self.gauge = bq.Figure(marks=[self.zones, self.bar, self.threshold_line, self.labels],
+                               axes=[self.axis], fig_margin={"top": 24, "bottom": 36,
+                                                             "left": 16, "right": 16},
+                               layout=W.Layout(width="100%", height="130px"),
+                               background_style={"fill": "white"})
+        self.gauge.add_class("sc-gauge")
+        head = W.HBox([W.VBox([self.client_id, self.client_kind]),
+                       W.VBox([self.probability_label, self.probability]),
+                       W.HBox([self.decision_icon, self.decision],
+                              layout=W.Layout(align_items="center")),
+                       self.band],
+                      layout=W.Layout(justify_content="space-between", align_items="center",
+                                      flex_flow="row wrap"))
+        super().__init__([self.title, head, self.gauge, self.interpretation])
+        self.add_class("sc-card")
+        self.set_lang(lang)
+
+    def set_lang(self, lang: str) -> None:
+        self.lang = lang
+        self.title.value = f"<h2>{tr('score_title', lang)}</h2>"
+        self.probability_label.value = tr("probability_label", lang)
+        self.axis.label = tr("gauge_axis", lang)
+        if self.current is not None:
+            self.update(self.current)
+
+    def update(self, score) -> None:
+        """Show ``score`` (a :class:`~scoring_lib.scoring.Score`)."""
+        lang = self.lang
+        self.current = score
+        d = gauge_data(score.probability, score.threshold)
+        colour = DECISION_COLOURS[score.decision]
+        words = tr(score.decision, lang)
+        with self.hold_sync():
+            self.client_id.value = tr("client_heading", lang, client_id=score.client_id)
+            kind = ""
+            if score.sample == "test":
+                kind = tr("sample_test", lang)
+            elif score.target is not None and not math.isnan(score.target):
+                kind = tr("sample_train_default" if score.target >= 0.5 else "sample_train",
+                          lang)
+            self.client_kind.value = kind
+            self.probability.value = probability_text(score.probability, lang)
+            self.decision_icon.value = (f"<span style='color:{colour}' aria-hidden='true'>"
+                                        f"{DECISION_ICONS[score.decision]}</span>")
+            self.decision.value = f"<span style='color:{colour}'>{words}</span>"
+            band = tr(score.risk_band, lang)
+            self.band.value = (f"<span style='border-left:6px solid "
+                               f"{BAND_COLOURS[score.risk_band]};padding-left:6px'>"
+                               f"{band}</span>")
+            self.interpretation.value = interpretation(score.probability, score.threshold,
+                                                       score.decision, score.risk_band, lang)
+        with self.gauge.hold_sync():
+            self.x.max = d["max"]
+            self.zones.x = d["zones_x"]
+            self.bar.x = d["bar_x"]
+            self.bar.colors = [colour]
+            self.threshold_line.x = d["threshold_x"]
+            self.labels.x = [d["threshold"], min(max(d["probability"], 0.04 * d["max"]),
+                                                 0.96 * d["max"])]
+            self.labels.text = [tr("threshold_label", lang,
+                                   threshold=probability_text(score.threshold, lang)),
+                                f"{tr('gauge_client', lang)} : "
+                                f"{probability_text(score.probability, lang)}"
+                                if lang == "fr" else
+                                f"{tr('gauge_client', lang)}: "
+                                f"{probability_text(score.probability, lang)}"]
