@@ -141,6 +141,27 @@ def _cmd_score(args) -> int:
     return 0
 
 
+def _port(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port between 1 and 65535, got {text}")
+    return value
+
+
+def _cmd_serve(args) -> int:
+    from .serve import ServeError, ServeOptions, serve
+
+    options = ServeOptions(bundle=args.bundle, port=args.port, ip=args.ip, token=args.token,
+                           preheat=not args.no_preheat)
+    if args.notebook is not None:
+        options.notebook = args.notebook
+    try:
+        return serve(options)
+    except ServeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="scoring", description=(
         "Credit-scoring toolkit for Home Credit-shaped data."))
@@ -208,6 +229,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON (client_id, probability, "
                    "decision, threshold, risk_band, reasons, ...) instead of text")
     p.set_defaults(func=_cmd_score)
+
+    p = sub.add_parser("serve", help="serve the advisor dashboard (dashboard.ipynb) with Voila "
+                       "on a bundle; token required off loopback")
+    p.add_argument("--bundle", required=True, help="bundle folder, e.g. artifacts/demo "
+                   "(checked before the server starts)")
+    p.add_argument("--port", type=_port, default=8866, help="port (default 8866; no other "
+                   "port is tried when it is taken)")
+    p.add_argument("--ip", default="127.0.0.1", help="address to listen on (default "
+                   "127.0.0.1); any non-loopback address requires a token")
+    p.add_argument("--token", default=None, help="require this token (?token=... in the "
+                   "URL); generated and printed when --ip is not a loopback address")
+    p.add_argument("--no-preheat", action="store_true", help="start each visitor's kernel "
+                   "on request instead of keeping one preheated kernel ready")
+    p.add_argument("--notebook", default=None, help="notebook to serve instead of the "
+                   "repository's dashboard.ipynb (it reads the SCORING_BUNDLE variable)")
+    p.set_defaults(func=_cmd_serve)
     return parser
 
 

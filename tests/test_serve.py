@@ -1,0 +1,220 @@
+"""``scoring serve``: Voilà configuration, the token rule, bundle checks, and a real server."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+from serve_harness import ServerProcess, free_port, http_status
+from test_scoring import build_tiny_bundle
+
+from scoring_lib import serve as S
+from scoring_lib.cli import main
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    return build_tiny_bundle(tmp_path_factory.mktemp("bundle"), clients=300, test_clients=50)[0]
+
+
+def env_notebook(folder: Path) -> Path:
+    """A notebook whose page shows the kernel's SCORING_BUNDLE and VOILA_PREHEAT."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(
+        "import os\n"
+        "print('bundle=[' + os.environ.get('SCORING_BUNDLE', '') + ']')\n"
+        "print('preheat=[' + os.environ.get('VOILA_PREHEAT', '') + ']')")]
+    path = folder / "env.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+# ------------------------------------------------------------------------- the token rule
+@pytest.mark.parametrize("ip, loopback", [
+    ("127.0.0.1", True), ("127.8.9.10", True), ("localhost", True), ("::1", True),
+    ("[::1]", True), ("0.0.0.0", False), ("", False), ("::", False), ("192.168.1.5", False),
+    ("10.0.0.1", False), ("example.org", False), ("localhost.example.org", False)])
+def test_is_loopback(ip, loopback):
+    assert S.is_loopback(ip) is loopback
+
+
+def test_token_kept_when_given_whatever_the_address():
+    assert S.resolve_token("127.0.0.1", "s3cret") == ("s3cret", False)
+    assert S.resolve_token("0.0.0.0", "s3cret") == ("s3cret", False)
+
+
+def test_no_token_on_loopback_unless_asked():
+    assert S.resolve_token("127.0.0.1", None) == (None, False)
+    assert S.resolve_token("localhost", None) == (None, False)
+
+
+def test_token_generated_off_loopback():
+    first, generated = S.resolve_token("0.0.0.0", None)
+    second, _ = S.resolve_token("192.168.1.5", None)
+    assert generated and first and second and first != second
+    assert len(first) >= 32 and re.fullmatch(r"[A-Za-z0-9_-]+", first)
+
+
+def test_empty_token_is_refused():
+    with pytest.raises(S.ServeError, match="--token is empty"):
+        S.resolve_token("127.0.0.1", "  ")
+
+
+def test_url_carries_the_token():
+    assert S.dashboard_url("127.0.0.1", 8866, None) == "http://127.0.0.1:8866/"
+    assert S.dashboard_url("0.0.0.0", 8870, "a b/c") == "http://127.0.0.1:8870/?token=a%20b%2Fc"
+    assert S.dashboard_url("::1", 8870, None) == "http://[::1]:8870/"
+
+
+# ------------------------------------------------------------------ Voilà configuration
+def test_voila_config_with_preheat(tmp_path):
+    nb = tmp_path / "dash.ipynb"
+    config = S.voila_config(S.ServeOptions(bundle=tmp_path, port=8871, notebook=nb), None)
+    voila = config["Voila"]
+    assert voila["port"] == 8871 and voila["ip"] == "127.0.0.1"
+    assert voila["open_browser"] is False and voila["port_retries"] == 0
+    assert voila["root_dir"] == str(tmp_path.resolve()) and voila["config_file_paths"] == []
+    assert "token" not in voila
+    vc = config["VoilaConfiguration"]
+    assert vc == {"show_tracebacks": False, "preheat_kernel": True, "default_pool_size": 1}
+    cull = config["MappingKernelManager"]
+    assert cull["cull_idle_timeout"] == S.CULL_IDLE_TIMEOUT > 0
+    assert 0 < cull["cull_interval"] <= cull["cull_idle_timeout"]
+
+
+def test_voila_config_without_preheat_and_with_token(tmp_path):
+    options = S.ServeOptions(bundle=tmp_path, ip="0.0.0.0", preheat=False)
+    config = S.voila_config(options, "tok")
+    assert config["Voila"]["token"] == "tok" and config["Voila"]["ip"] == "0.0.0.0"
+    assert config["VoilaConfiguration"]["preheat_kernel"] is False
+    assert config["VoilaConfiguration"]["default_pool_size"] == 0
+    assert config["VoilaConfiguration"]["show_tracebacks"] is False
+
+
+def test_voila_config_is_valid_for_voila(tmp_path):
+    """Every key is a configurable trait of the class it names (a typo would be ignored
+    silently by traitlets, so check the names against Voilà's own classes)."""
+    from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
+    from voila.app import Voila
+    from voila.configuration import VoilaConfiguration
+
+    classes = {"Voila": Voila, "VoilaConfiguration": VoilaConfiguration,
+               "MappingKernelManager": MappingKernelManager}
+    config = S.voila_config(S.ServeOptions(bundle=tmp_path), "tok")
+    for section, values in config.items():
+        traits = classes[section].class_traits(config=True)
+        assert set(values) <= set(traits), (section, set(values) - set(traits))
+
+
+def test_kernel_environment_has_the_absolute_bundle(tmp_path):
+    env = S.kernel_environment(tmp_path.resolve(), base={"PATH": "/bin"})
+    assert env == {"PATH": "/bin", "SCORING_BUNDLE": str(tmp_path.resolve())}
+
+
+def test_dashboard_notebook_is_at_the_repository_root():
+    assert S.DASHBOARD_NOTEBOOK == Path(__file__).resolve().parent.parent / "dashboard.ipynb"
+
+
+# ------------------------------------------------------------------ checks before serving
+def test_check_bundle_accepts_a_bundle_and_returns_its_absolute_path(bundle, monkeypatch):
+    monkeypatch.chdir(bundle.parent)
+    assert S.check_bundle(bundle.name) == bundle.resolve()
+
+
+def test_check_bundle_names_the_folder(tmp_path):
+    with pytest.raises(S.ServeError) as info:
+        S.check_bundle(tmp_path / "nowhere")
+    assert str(tmp_path / "nowhere") in str(info.value)
+    assert "bundle folder not found" in str(info.value)
+
+
+def test_check_bundle_names_the_changed_file(bundle, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(bundle, copy)
+    manifest = json.loads((copy / "bundle.json").read_text())
+    victim = sorted(manifest["files"])[0]
+    with open(copy / victim, "ab") as f:
+        f.write(b"x")
+    with pytest.raises(S.ServeError) as info:
+        S.check_bundle(copy)
+    assert str(copy) in str(info.value) and victim in str(info.value)
+
+
+def test_cli_refuses_a_bad_bundle_before_starting(tmp_path, capsys):
+    assert main(["serve", "--bundle", str(tmp_path), "--port", str(free_port())]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot serve the bundle") and str(tmp_path) in err
+
+
+def test_cli_refuses_a_missing_notebook(bundle, tmp_path, capsys):
+    assert main(["serve", "--bundle", str(bundle), "--notebook",
+                 str(tmp_path / "none.ipynb")]) == 2
+    assert "none.ipynb was not found" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("port", ["0", "70000", "http"])
+def test_cli_refuses_a_bad_port(port, capsys):
+    with pytest.raises(SystemExit):
+        main(["serve", "--bundle", "b", "--port", port])
+    assert "--port" in capsys.readouterr().err
+
+
+def test_serve_generates_a_token_off_loopback(bundle, tmp_path, monkeypatch, capsys):
+    """What serve() hands to Voilà (launch_instance replaced: nothing listens)."""
+    from voila.app import Voila
+
+    seen = {}
+
+    def launch(argv=None, config=None, **kwargs):
+        seen.update(argv=argv, config=config)
+
+    monkeypatch.setattr(Voila, "launch_instance", launch)
+    monkeypatch.delenv("SCORING_BUNDLE", raising=False)
+    nb = env_notebook(tmp_path)
+    options = S.ServeOptions(bundle=bundle, ip="0.0.0.0", port=8872, notebook=nb)
+    assert S.serve(options) == 0
+    out = capsys.readouterr().out
+    token = seen["config"].Voila.token
+    assert token and f"http://127.0.0.1:8872/?token={token}" in out and "generated" in out
+    assert seen["argv"] == [str(nb.resolve())]
+    assert seen["config"].VoilaConfiguration.preheat_kernel is True
+    assert os.environ["SCORING_BUNDLE"] == str(bundle.resolve())
+
+
+# ------------------------------------------------------------------------ a real server
+@pytest.mark.slow
+def test_real_server_enforces_the_token_and_serves_from_the_pool(bundle, tmp_path):
+    nb = env_notebook(tmp_path)
+    token = "t0k-" + "x" * 20
+    server = ServerProcess.scoring_serve(bundle, tmp_path / "serve.log", token=token,
+                                         notebook=nb)
+    with server:
+        try:
+            server.wait_ready(timeout=120, pool=True)
+            assert f"?token={token}" in server.log_text()  # the printed URL
+            base = server.base_url
+            without = http_status(base)
+            assert without in (302, 403), without
+            wrong = http_status(base + "?token=wrong")
+            assert wrong in (302, 403), wrong
+            with urllib.request.urlopen(base + "?token=" + urllib.parse.quote(token),
+                                        timeout=120) as response:
+                assert response.status == 200
+                html = response.read().decode()
+            assert f"bundle=[{bundle.resolve()}]" in html
+            # the page came from the preheated kernel (VOILA_PREHEAT is "False" otherwise)
+            assert "preheat=[True]" in html
+            server.wait_log(r"Using pre-heated kernel", timeout=10)
+            assert "Traceback" not in html
+        except BaseException:
+            print(server.log_text())
+            raise
