@@ -15,6 +15,7 @@ SYNTH_CLIENTS ?= 30000
 SYNTH_TEST_CLIENTS ?= 5000
 SYNTH_SEED ?= 0
 DEMO_BUNDLE ?= artifacts/demo
+DASHBOARD_PORT ?= 8866
 
 # uv: the one on PATH if it works, otherwise a private copy installed with pip into
 # build/bootstrap/ (a fresh machine has only python3.11 and pip). `make UV=/path/to/uv` also works.
@@ -34,8 +35,8 @@ help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(firstword $(MAKEFILE_LIST))
 	@echo
 	@echo "Variables: PYTEST_ARGS (test), LOCK_ARGS (lock, e.g. --upgrade), SYNTH_CLIENTS,"
-	@echo "SYNTH_TEST_CLIENTS, SYNTH_SEED (data), DEMO_BUNDLE (dashboard), PYTHON (default python3.11),"
-	@echo "UV (default: uv on PATH)."
+	@echo "SYNTH_TEST_CLIENTS, SYNTH_SEED (data), DEMO_BUNDLE, DASHBOARD_PORT (dashboard), PYTHON"
+	@echo "(default python3.11), UV (default: uv on PATH)."
 
 install: $(STAMP) ## Create .venv (python3.11, with uv) and install requirements.lock and the project
 
@@ -72,10 +73,9 @@ data: install ## Generate synthetic demo data in data/raw/ unless an application
 			--seed $(SYNTH_SEED) --out $(DATA_RAW); \
 	fi
 
-dashboard: install data ## Build the demo model bundle artifacts/demo/ (skipped when up to date)
+dashboard: install data ## Build the demo bundle if needed and serve the advisor dashboard at http://127.0.0.1:8866
 	$(VENV)/bin/scoring demo --data $(DATA_RAW) --out $(DEMO_BUNDLE)
-	@echo "The advisor dashboard (Voila) is not built yet: it arrives with issue #6."
-	@echo "The demo bundle is in $(DEMO_BUNDLE)/ (reports in $(DEMO_BUNDLE)/reports/)."
+	$(VENV)/bin/scoring serve --bundle $(DEMO_BUNDLE) --port $(DASHBOARD_PORT)
 
 bench: install ## Run every bench/bench_*.py script; each prints its timings (see bench/README.md)
 	@shopt -s nullglob; scripts=(bench/bench_*.py); \
