@@ -67,6 +67,47 @@ def value_text(scorer, variable: str, value, lang: str) -> str:
     return format_value(value, scorer.dictionary.loc[variable, "unit"], lang)
 
 
+def nice_ticks(values, n: int = 6) -> list[float]:
+    """About ``n`` round tick values (1, 2, 2.5 or 5 times a power of ten) covering the
+    finite ``values``."""
+    x = np.asarray(values, dtype=np.float64)
+    x = x[np.isfinite(x)]
+    if len(x) == 0:
+        return []
+    lo, hi = float(x.min()), float(x.max())
+    if hi <= lo:
+        return [lo]
+    raw = (hi - lo) / max(n - 1, 1)
+    power = 10.0 ** np.floor(np.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first = np.ceil(lo / step) * step
+    ticks = np.arange(first, hi + step * 1e-9, step)
+    return [float(round(t, 10)) for t in ticks]
+
+
+def tick_format(scorer, variable: str) -> str:
+    """d3 format of the axis ticks of ``variable`` (human units)."""
+    kind = unit_kind(scorer, variable)
+    if kind in ("score", "index", "ratio", "share"):
+        return ".2f"
+    if kind == "amount":
+        return ",.0f"
+    return ",.4~f"
+
+
+def legend(items) -> str:
+    """A one-line HTML legend: (colour, words[, shape]) per item; shapes "box", "line",
+    "dot", "diamond"."""
+    marks = {"box": "■", "line": "┆", "dot": "●", "diamond": "◆"}
+    parts = []
+    for colour, words, *shape in items:
+        glyph = marks[shape[0] if shape else "box"]
+        parts.append(f"<span style='white-space:nowrap;margin-right:14px'>"
+                     f"<span style='color:{colour};font-size:16px'>{glyph}</span> "
+                     f"{words}</span>")
+    return f"<div class='sc-legend'>{''.join(parts)}</div>"
+
+
 def histogram_data(scorer, comparison, variable: str) -> dict:
     """Bars of the histogram from a ``Scorer.compare`` result: bin centres in human units
     (ascending), the shares of repaid and defaulted clients per bin (percent of each
@@ -108,6 +149,7 @@ class ComparisonPanel(W.VBox):
         self.client_id = None
         self.hist: dict = {}
         self._sample_key = None
+        self._ticks = (np.empty(0), np.empty(0))
         self._columns: dict[str, np.ndarray] = {}
         self._bands = scorer.clients["risk_band"].to_numpy(dtype=object)
         rng = np.random.default_rng(0)
@@ -137,7 +179,7 @@ class ComparisonPanel(W.VBox):
         self.hy = bq.LinearScale(min=0.0)
         self.bars = bq.Bars(x=[0.0, 1.0], y=[[0.0, 0.0], [0.0, 0.0]], type="grouped",
                             scales={"x": self.hx, "y": self.hy}, colors=[BLUE, ORANGE],
-                            padding=0.1, display_legend=True, opacities=[0.85, 0.85])
+                            padding=0.1, opacities=[0.85, 0.85])
         self.client_line = bq.Lines(x=[0.0, 0.0], y=[0.0, 1.0],
                                     scales={"x": self.hx, "y": self.hy}, colors=[INK],
                                     stroke_width=3, line_style="dashed")
@@ -146,7 +188,6 @@ class ComparisonPanel(W.VBox):
                                    num_ticks=5)
         self.histogram = bq.Figure(marks=[self.bars, self.client_line],
                                    axes=[self.hist_x_axis, self.hist_y_axis],
-                                   legend_location="top-right",
                                    fig_margin={"top": 20, "bottom": 44, "left": 56,
                                                "right": 16},
                                    layout=W.Layout(width="100%", height="300px"))
@@ -162,29 +203,31 @@ class ComparisonPanel(W.VBox):
         s = {"x": self.sx, "y": self.sy}
         self.points = {band: bq.Scatter(x=[], y=[], scales=s, colors=[BAND_COLOURS[band]],
                                         default_size=14, default_opacities=[0.55],
-                                        stroke=None, display_legend=True)
+                                        stroke=None)
                        for band in BANDS}
         self.client_point = bq.Scatter(x=[], y=[], scales=s, colors=["black"], marker="diamond",
-                                       default_size=260, stroke="white",
-                                       display_legend=True)
+                                       default_size=200, stroke="white")
         self.scatter_x_axis = bq.Axis(scale=self.sx, num_ticks=6, tick_format=",.4~f")
         self.scatter_y_axis = bq.Axis(scale=self.sy, orientation="vertical", num_ticks=5,
-                                      tick_format=",.4~f")
+                                      tick_format=",.4~f", label_offset="52px")
         self.scatter = bq.Figure(marks=[*self.points.values(), self.client_point],
                                  axes=[self.scatter_x_axis, self.scatter_y_axis],
-                                 legend_location="top-right",
-                                 fig_margin={"top": 20, "bottom": 44, "left": 70,
+                                 fig_margin={"top": 20, "bottom": 44, "left": 78,
                                              "right": 16},
                                  layout=W.Layout(width="100%", height="360px"))
         self.scatter.add_class("sc-scatter")
         self.scatter_note = W.HTML()
         self.scatter_note.add_class("sc-note")
 
-        left = W.VBox([self.variable, self.histogram, self.position, self.hist_note],
+        self.hist_legend = W.HTML()
+        self.scatter_legend = W.HTML()
+        left = W.VBox([self.variable, self.hist_legend, self.histogram, self.position,
+                       self.hist_note],
                       layout=W.Layout(width="50%"))
         right = W.VBox([W.HBox([self.scatter_x, self.scatter_y],
                                layout=W.Layout(flex_flow="row wrap")),
-                        self.scatter, self.scatter_note], layout=W.Layout(width="50%"))
+                        self.scatter_legend, self.scatter, self.scatter_note],
+                       layout=W.Layout(width="50%"))
         super().__init__([self.title, W.HBox([self.reference_label, self.reference],
                                              layout=W.Layout(align_items="center")),
                           W.HBox([left, right], layout=W.Layout(width="100%"))])
@@ -222,9 +265,12 @@ class ComparisonPanel(W.VBox):
                 dd.description = tr(label, lang)
                 dd.value = value
             self.bars.labels = [tr("repaid", lang), tr("defaulted", lang)]
-            self.client_point.labels = [tr("gauge_client", lang)]
-            for band, mark in self.points.items():
-                mark.labels = [tr(band, lang)]
+            self.hist_legend.value = legend([(BLUE, tr("repaid", lang)),
+                                             (ORANGE, tr("defaulted", lang)),
+                                             (INK, tr("gauge_client", lang), "line")])
+            self.scatter_legend.value = legend(
+                [*((BAND_COLOURS[b], tr(b, lang), "dot") for b in BANDS),
+                 ("black", tr("gauge_client", lang), "diamond")])
             self.hist_y_axis.label = tr("hist_axis_y", lang)
         finally:
             self._quiet = False
@@ -286,6 +332,9 @@ class ComparisonPanel(W.VBox):
         self.hist = d
         top = float(max(d["repaid"].max(initial=0), d["defaulted"].max(initial=0), 1.0))
         with self.histogram.hold_sync():
+            self.hist_x_axis.tick_values = nice_ticks(
+                [*d["x"], d["human_value"]] if not np.isnan(d["human_value"]) else d["x"])
+            self.hist_x_axis.tick_format = tick_format(self.scorer, variable)
             self.bars.x = d["x"]
             self.bars.y = [d["repaid"], d["defaulted"]]
             self.hist_x_axis.label = variable_label(self.scorer, variable, lang)
@@ -322,6 +371,7 @@ class ComparisonPanel(W.VBox):
                 for band, mark in self.points.items():
                     keep = ok & (bands == band)
                     mark.x, mark.y = x[keep], y[keep]
+                self._ticks = (x[ok], y[ok])
                 self._sample_key = key
                 self.scatter_note.value = tr("scatter_note", lang,
                                              n=number(int(ok.sum()), 0, lang),
@@ -331,6 +381,11 @@ class ComparisonPanel(W.VBox):
                 self.client_point.x, self.client_point.y = [], []
             else:
                 self.client_point.x, self.client_point.y = [cx], [cy]
+            xs, ys = self._ticks
+            self.scatter_x_axis.tick_values = nice_ticks(np.r_[xs, [cx]])
+            self.scatter_y_axis.tick_values = nice_ticks(np.r_[ys, [cy]])
+            self.scatter_x_axis.tick_format = tick_format(self.scorer, xv)
+            self.scatter_y_axis.tick_format = tick_format(self.scorer, yv)
             self.scatter_x_axis.label = variable_label(self.scorer, xv, lang)
             self.scatter_y_axis.label = variable_label(self.scorer, yv, lang)
 

@@ -124,6 +124,30 @@ def group_details(scorer, client_id, grouped, lang: str) -> dict:
     return out
 
 
+def place_labels(segments, lo: float, hi: float, width_px: float = 820.0,
+                 char_px: float = 6.6, rows=(0.42, -0.55)) -> list[tuple[float, float, str]]:
+    """Names of the largest single-group bands, centred on their band, on two rows (above
+    and below the bands); a name that would overlap one already placed on both rows is left
+    out (its tooltip still says it). Returns ``(x, y, text)`` triples."""
+    scale = (hi - lo) / width_px if hi > lo else 1.0
+    taken: dict[float, list[tuple[float, float]]] = {r: [] for r in rows}
+    out = []
+    order = sorted(range(len(segments)), key=lambda i: -abs(segments[i]["contribution"]))
+    for i in order[:FORCE_LABELS * 2]:
+        seg = segments[i]
+        if seg["others"] or len(out) >= FORCE_LABELS:
+            continue
+        text = short(seg["label"], 24)
+        centre = (seg["start"] + seg["end"]) / 2
+        half = (len(text) * char_px / 2 + 6) * scale
+        for row in rows:
+            if all(centre + half < a or centre - half > b for a, b in taken[row]):
+                taken[row].append((centre - half, centre + half))
+                out.append((centre, row, text))
+                break
+    return out
+
+
 def tooltip_html(segment: dict, details: dict, lang: str) -> str:
     """The tooltip of one band: the variable, the client's value and percentile, the
     effect on the score."""
@@ -190,15 +214,15 @@ class ExplanationPanel(W.VBox):
         self.force_bands = bq.Lines(x=[[0, 1]], y=[[0, 0]], scales=s, colors=[ORANGE],
                                     stroke_width=30, tooltip=self.force_tooltip)
         self.force_bands.on_hover(self._hover_force)
-        self.force_marks = bq.Lines(x=[[0, 0], [1, 1]], y=[[-0.45, 0.45], [-0.7, 0.7]],
+        self.force_marks = bq.Lines(x=[[0, 0], [1, 1]], y=[[-0.8, 0.3], [-0.3, 0.75]],
                                     scales=s, colors=[INK, INK], stroke_width=2,
                                     line_style="dashed")
         self.force_labels = bq.Label(x=[0], y=[0.55], text=[""], scales=s, colors=[INK],
-                                     default_size=12, align="middle")
-        self.force_ends = bq.Label(x=[0, 1], y=[-0.8, 0.82], text=["", ""], scales=s,
+                                     default_size=12, align="middle", font_weight="normal")
+        self.force_ends = bq.Label(x=[0, 1], y=[-0.93, 0.86], text=["", ""], scales=s,
                                    colors=[INK, INK], default_size=12, font_weight="bold",
                                    align="middle")
-        self.force_axis = bq.Axis(scale=self.fx, tick_format=".1f", num_ticks=7)
+        self.force_axis = bq.Axis(scale=self.fx, tick_format=".2f", num_ticks=7)
         self.force = bq.Figure(marks=[self.force_bands, self.force_marks, self.force_labels,
                                       self.force_ends], axes=[self.force_axis],
                                fig_margin={"top": 12, "bottom": 40, "left": 24, "right": 24},
@@ -221,14 +245,15 @@ class ExplanationPanel(W.VBox):
                                         line_style="dashed")
         self.step_names = bq.Label(x=[0], y=[0], text=[""], apply_clip=False,
                                    scales={"x": self.wl, "y": self.wy}, colors=[INK],
-                                   default_size=12, align="end", x_offset=-10, y_offset=4)
+                                   default_size=12, align="end", x_offset=-10, y_offset=4,
+                                   font_weight="normal")
         self.step_values = bq.Label(x=[0], y=[0], text=[""], scales=s, colors=[INK],
                                     default_size=11, align="start", x_offset=6, y_offset=4,
-                                    apply_clip=False)
-        self.waterfall_axis = bq.Axis(scale=self.wx, tick_format=".1f", num_ticks=6)
+                                    apply_clip=False, font_weight="normal")
+        self.waterfall_axis = bq.Axis(scale=self.wx, tick_format=".2f", num_ticks=6)
         self.waterfall = bq.Figure(marks=[self.steps, self.waterfall_marks, self.step_names,
                                           self.step_values], axes=[self.waterfall_axis],
-                                   fig_margin={"top": 10, "bottom": 40, "left": 250,
+                                   fig_margin={"top": 10, "bottom": 40, "left": 290,
                                                "right": 60},
                                    layout=W.Layout(width="100%", height="380px"))
         self.waterfall.add_class("sc-waterfall")
@@ -264,8 +289,7 @@ class ExplanationPanel(W.VBox):
         lo = min(min(x["start"], x["end"]) for x in segs + [{"start": base, "end": base}])
         hi = max(max(x["start"], x["end"]) for x in segs + [{"start": base, "end": base}])
         pad = 0.06 * max(hi - lo, 0.1)
-        biggest = sorted(range(len(segs)), key=lambda i: -abs(segs[i]["contribution"]))
-        named = [i for i in biggest if not segs[i]["others"]][:FORCE_LABELS]
+        placed = place_labels(segs, lo - pad, hi + pad)
         with self.force.hold_sync():
             self.fx.min, self.fx.max = lo - pad, hi + pad
             self.force_bands.x = [[x["start"], x["end"]] for x in segs]
@@ -273,10 +297,9 @@ class ExplanationPanel(W.VBox):
             self.force_bands.colors = [_colour(x) for x in segs]
             self.force_bands.labels = [x["label"] for x in segs]
             self.force_marks.x = [[base, base], [force["output"], force["output"]]]
-            order = sorted(named, key=lambda i: (segs[i]["start"] + segs[i]["end"]) / 2)
-            self.force_labels.x = [(segs[i]["start"] + segs[i]["end"]) / 2 for i in order]
-            self.force_labels.y = [0.5 if k % 2 == 0 else -0.62 for k in range(len(order))]
-            self.force_labels.text = [short(segs[i]["label"], 22) for i in order]
+            self.force_labels.x = [x for x, _, _ in placed]
+            self.force_labels.y = [y for _, y, _ in placed]
+            self.force_labels.text = [t for _, _, t in placed]
             self.force_ends.x = [base, force["output"]]
             self.force_ends.text = [f"{tr('force_base', lang)} {number(base, 2, lang)}",
                                     f"{tr('force_client', lang)} "
@@ -298,7 +321,7 @@ class ExplanationPanel(W.VBox):
             self.waterfall_marks.y = [[-0.7, n - 0.3], [-0.7, n - 0.3]]
             self.step_names.x = [0.0] * n
             self.step_names.y = rows
-            self.step_names.text = [short(x["label"], 36) for x in st]
+            self.step_names.text = [short(x["label"], 42) for x in st]
             self.step_values.x = [max(x["start"], x["end"]) for x in st]
             self.step_values.y = rows
             self.step_values.text = [signed(x["contribution"], lang) for x in st]

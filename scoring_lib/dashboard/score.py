@@ -70,11 +70,15 @@ class ScorePanel(W.VBox):
         self.bar = bq.Lines(x=[0, 1], y=[0, 0], scales=scales, colors=[BLUE], stroke_width=16)
         self.threshold_line = bq.Lines(x=[1, 1], y=[-0.9, 0.9], scales=scales, colors=[INK],
                                        stroke_width=3, line_style="dashed")
-        self.labels = bq.Label(x=[1, 1], y=[0.62, -0.95], text=["", ""], scales=scales,
-                               colors=[INK, INK], font_weight="bold", default_size=13,
-                               align="middle")
+        self.threshold_label = bq.Label(x=[1], y=[0.6], text=[""], scales=scales,
+                                        colors=[INK], font_weight="bold", default_size=13,
+                                        align="start", x_offset=6)
+        self.client_label = bq.Label(x=[0], y=[-0.95], text=[""], scales=scales,
+                                     colors=[INK], font_weight="bold", default_size=13,
+                                     align="start", x_offset=4)
         self.axis = bq.Axis(scale=self.x, tick_format=".0f", num_ticks=6)
-        self.gauge = bq.Figure(marks=[self.zones, self.bar, self.threshold_line, self.labels],
+        self.gauge = bq.Figure(marks=[self.zones, self.bar, self.threshold_line,
+                                      self.threshold_label, self.client_label],
                                axes=[self.axis], fig_margin={"top": 24, "bottom": 36,
                                                              "left": 16, "right": 16},
                                layout=W.Layout(width="100%", height="130px"),
@@ -131,12 +135,14 @@ class ScorePanel(W.VBox):
             self.bar.x = d["bar_x"]
             self.bar.colors = [colour]
             self.threshold_line.x = d["threshold_x"]
-            self.labels.x = [d["threshold"], min(max(d["probability"], 0.04 * d["max"]),
-                                                 0.96 * d["max"])]
-            self.labels.text = [tr("threshold_label", lang,
-                                   threshold=probability_text(score.threshold, lang)),
-                                f"{tr('gauge_client', lang)} : "
-                                f"{probability_text(score.probability, lang)}"
-                                if lang == "fr" else
-                                f"{tr('gauge_client', lang)}: "
-                                f"{probability_text(score.probability, lang)}"]
+            self.threshold_label.x = [d["threshold"]]
+            self.threshold_label.text = [tr("threshold_label", lang,
+                                            threshold=probability_text(score.threshold, lang))]
+            # the client's label starts at the bar's end, or ends there near the right edge
+            right = d["probability"] > 0.7 * d["max"]
+            self.client_label.align = "end" if right else "start"
+            self.client_label.x_offset = -4 if right else 4
+            self.client_label.x = [d["probability"]]
+            sep = " : " if lang == "fr" else ": "
+            self.client_label.text = [f"{tr('gauge_client', lang)}{sep}"
+                                      f"{probability_text(score.probability, lang)}"]

@@ -136,7 +136,7 @@ class SearchPanel(W.VBox):
 
         self.title = W.HTML()
         self.search = W.Combobox(options=[], ensure_option=False, placeholder="",
-                                 layout=W.Layout(width="100%"))
+                                 layout=W.Layout(width="auto", flex="1 1 auto"))
         self.search.add_class("sc-search")
         self.search.observe(self._suggest, "value")
         self.search.on_msg(self._on_message)
@@ -149,7 +149,7 @@ class SearchPanel(W.VBox):
         self.dropdowns: dict[str, W.Dropdown] = {}
         for name, css, _ in FILTER_WIDGETS:
             dd = W.Dropdown(layout=W.Layout(width="100%"),
-                            style={"description_width": "120px"})
+                            style={"description_width": "132px"})
             dd.add_class(css)
             dd.observe(self._filter_changed, "value")
             self.dropdowns[name] = dd
@@ -164,7 +164,7 @@ class SearchPanel(W.VBox):
             pick = W.Button(layout=W.Layout(width="92px", min_width="92px"))
             pick.add_class("sc-pick")
             pick.on_click(self._picked)
-            text = W.HTML(layout=W.Layout(width="100%"))
+            text = W.HTML(layout=W.Layout(width="auto", flex="1 1 auto"))
             row = W.HBox([pick, text], layout=W.Layout(display="none", align_items="center"))
             row.add_class("sc-row")
             self.rows.append(row)
@@ -338,6 +338,6 @@ def _row_text(row, lang: str) -> str:
     credit = row["AMT_CREDIT"]
     amount = "" if credit != credit else (f" · {number(credit, 0, lang)}\u202f€" if lang == "fr"
                                          else f" · €{number(credit, 0, lang)}")
-    return (f"{gender.capitalize()}{years} · {contract}{amount} · "
-            f"<b>{probability_text(row['probability'], lang)}</b> "
+    return (f"{gender.capitalize()}{years} · {contract}{amount}<br>"
+            f"<b>{probability_text(row['probability'], lang)}</b> · "
             f"<span style='color:{colour}'>{tr(decision, lang)}</span>")

@@ -56,8 +56,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "results_none": ("Aucun client ne correspond à ces filtres.",
                      "No client matches these filters."),
     "page": ("Page {page} sur {pages}", "Page {page} of {pages}"),
-    "prev": ("◀ Précédents", "◀ Previous"),
-    "next": ("Suivants ▶", "Next ▶"),
+    "prev": ("◀ Préc.", "◀ Prev."),
+    "next": ("Suiv. ▶", "Next ▶"),
     "pick_tooltip": ("Afficher ce client", "Show this client"),
     "reset_filters": ("Effacer les filtres", "Clear filters"),
     # score
