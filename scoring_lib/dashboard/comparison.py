@@ -184,7 +184,7 @@ class ComparisonPanel(W.VBox):
                                     scales={"x": self.hx, "y": self.hy}, colors=[INK],
                                     stroke_width=3, line_style="dashed")
         self.hist_x_axis = bq.Axis(scale=self.hx, num_ticks=6, tick_format=",.4~f")
-        self.hist_y_axis = bq.Axis(scale=self.hy, orientation="vertical", tick_format=".0f",
+        self.hist_y_axis = bq.Axis(scale=self.hy, side="left", tick_format=".0f",
                                    num_ticks=5)
         self.histogram = bq.Figure(marks=[self.bars, self.client_line],
                                    axes=[self.hist_x_axis, self.hist_y_axis],
@@ -202,13 +202,13 @@ class ComparisonPanel(W.VBox):
         self.sy = bq.LinearScale()
         s = {"x": self.sx, "y": self.sy}
         self.points = {band: bq.Scatter(x=[], y=[], scales=s, colors=[BAND_COLOURS[band]],
-                                        default_size=14, default_opacities=[0.55],
+                                        default_size=14, opacities=[0.55],
                                         stroke=None)
                        for band in BANDS}
         self.client_point = bq.Scatter(x=[], y=[], scales=s, colors=["black"], marker="diamond",
                                        default_size=200, stroke="white")
         self.scatter_x_axis = bq.Axis(scale=self.sx, num_ticks=6, tick_format=",.4~f")
-        self.scatter_y_axis = bq.Axis(scale=self.sy, orientation="vertical", num_ticks=5,
+        self.scatter_y_axis = bq.Axis(scale=self.sy, side="left", num_ticks=5,
                                       tick_format=",.4~f", label_offset="52px")
         self.scatter = bq.Figure(marks=[*self.points.values(), self.client_point],
                                  axes=[self.scatter_x_axis, self.scatter_y_axis],

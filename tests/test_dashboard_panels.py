@@ -1,0 +1,507 @@
+"""The dashboard's panels, driven from Python without a browser, on a tiny bundle: what the
+marks and texts show must be what the Scorer says."""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+from pathlib import Path
+
+import bqplot as bq
+import ipywidgets as W
+import numpy as np
+import pytest
+from test_scoring import build_tiny_bundle
+
+from scoring_lib.dashboard import DashboardApp, UnavailableApp, build_app
+from scoring_lib.dashboard.search import PAGE_SIZE, suggest_ids
+from scoring_lib.explain.units import format_value
+from scoring_lib.scoring import Scorer
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTRACT_CLASSES = (
+    "sc-app", "sc-lang", "sc-search", "sc-search-button", "sc-message", "sc-client-id",
+    "sc-probability", "sc-decision", "sc-band", "sc-interpretation", "sc-reasons", "sc-gauge",
+    "sc-force", "sc-waterfall", "sc-compare-hist", "sc-scatter", "sc-info", "sc-info-sections",
+    "sc-filter-contract", "sc-filter-gender", "sc-filter-age", "sc-filter-income-type",
+    "sc-filter-family", "sc-filter-decision", "sc-filter-band", "sc-results-count",
+    "sc-results", "sc-pick", "sc-page-prev", "sc-page-next", "sc-page-label", "sc-reference")
+
+
+@pytest.fixture(scope="module")
+def scorer(tmp_path_factory):
+    path, _, _ = build_tiny_bundle(tmp_path_factory.mktemp("dashboard"))
+    return Scorer.from_bundle(path)
+
+
+@pytest.fixture
+def app(scorer):
+    return build_app(scorer)
+
+
+def text_of(widget) -> str:
+    """What a person reads in an HTML widget (tags dropped, entities decoded)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", widget.value))
+
+
+def walk(widget):
+    yield widget
+    children = list(getattr(widget, "children", ()) or ())
+    if isinstance(widget, bq.Figure):
+        children = []
+    for child in children:
+        yield from walk(child)
+
+
+def by_class(app, css: str) -> list:
+    return [w for w in walk(app.widget) if css in getattr(w, "_dom_classes", ())]
+
+
+def one(app, css: str):
+    found = by_class(app, css)
+    assert len(found) == 1, f"{css}: {len(found)} widgets"
+    return found[0]
+
+
+def some_ids(scorer) -> list[int]:
+    clients = scorer.clients
+    refused = clients.index[clients["decision"] == "refused"]
+    granted = clients.index[clients["decision"] == "granted"]
+    return [int(granted[0]), int(refused[0]), int(clients.index[len(clients) // 2])]
+
+
+def fr_percent(p: float) -> str:
+    return f"{100 * p:.1f}".replace(".", ",") + " %"
+
+
+# ----------------------------------------------------------------------------- start
+def test_contract_classes_exist_once_the_app_is_built(app):
+    for css in CONTRACT_CLASSES:
+        assert by_class(app, css), css
+    figures = {css: one(app, css) for css in ("sc-gauge", "sc-force", "sc-waterfall",
+                                              "sc-compare-hist", "sc-scatter")}
+    assert all(isinstance(f, bq.Figure) for f in figures.values())
+    assert isinstance(one(app, "sc-search"), W.Combobox)
+    assert one(app, "sc-lang").value == "fr"
+    assert [label for label, _ in one(app, "sc-lang").options] == ["FR", "EN"]
+    for css in ("sc-filter-contract", "sc-filter-gender", "sc-filter-band"):
+        dropdown = one(app, css)
+        assert isinstance(dropdown, W.Dropdown)
+        assert dropdown.value == dropdown.options[0][1]
+        assert dropdown.options[0][0] in ("Tous", "Toutes")
+
+
+def test_start_shows_the_first_client_as_an_example(app, scorer):
+    first = int(scorer.client_ids[0])
+    assert app.client_id == first
+    assert str(first) in text_of(one(app, "sc-client-id"))
+    assert one(app, "sc-message").value == ""
+    assert "Exemple" in app.hint.value and str(first) in app.hint.value
+    assert one(app, "sc-probability").value == fr_percent(scorer.score(first).probability)
+
+
+def test_start_client_and_language_can_be_chosen(scorer):
+    cid = some_ids(scorer)[1]
+    app = build_app(scorer, lang="en", client=cid)
+    assert app.client_id == cid and app.lang_toggle.value == "en"
+    assert text_of(one(app, "sc-decision")) == "Loan refused"
+    with pytest.raises(ValueError, match="lang"):
+        build_app(scorer, lang="de")
+
+
+# ----------------------------------------------------------------------------- score
+def test_selecting_a_client_shows_the_scorers_score(app, scorer):
+    for cid in some_ids(scorer):
+        assert app.show_client(cid) is True
+        s = scorer.score(cid)
+        assert text_of(one(app, "sc-client-id")) == f"Client n° {cid}"
+        assert one(app, "sc-probability").value == fr_percent(s.probability)
+        words = {"granted": "Crédit accordé", "refused": "Crédit refusé"}[s.decision]
+        assert text_of(one(app, "sc-decision")) == words
+        colour = {"granted": "#0072B2", "refused": "#D55E00"}[s.decision]
+        assert colour in one(app, "sc-decision").value
+        band = {"low": "Risque faible", "borderline": "Cas limite", "high": "Risque élevé"}
+        assert text_of(one(app, "sc-band")) == band[s.risk_band]
+        sentence = text_of(one(app, "sc-interpretation"))
+        assert fr_percent(s.probability) in sentence
+        assert fr_percent(s.threshold) in sentence
+        assert ("refusé" if s.decision == "refused" else "accordé") in sentence
+        assert ("proche du seuil" in sentence) == (s.risk_band == "borderline")
+        panel = app.score
+        assert np.allclose(np.asarray(panel.bar.x, dtype=float), [0, 100 * s.probability])
+        assert np.allclose(np.asarray(panel.threshold_line.x, dtype=float),
+                           [100 * s.threshold] * 2)
+        assert panel.bar.colors == [colour]
+        assert panel.x.max >= 100 * max(s.probability, s.threshold)
+
+
+# ----------------------------------------------------------------------------- explain
+def test_reasons_force_plot_and_waterfall_follow_the_explanation(app, scorer):
+    for cid in some_ids(scorer):
+        app.show_client(cid)
+        e = scorer.explain(cid, lang="fr")
+        reasons = text_of(one(app, "sc-reasons"))
+        for sentence in [*e.sentences("raises"), *e.sentences("lowers")]:
+            assert sentence in reasons
+        c = e.grouped["contribution"].to_numpy()
+        # force plot: raising bands lie left of the output and end there, lowering ones
+        # start there and go right; each band is as wide as its contribution
+        bands = np.asarray(app.explain.force_bands.x, dtype=float)
+        contributions = np.array([s["contribution"]
+                                  for s in app.explain.force_data["segments"]])
+        assert np.abs(bands[:, 1] - bands[:, 0]) == pytest.approx(np.abs(contributions))
+        assert contributions[contributions > 0].sum() == pytest.approx(c[c > 0].sum())
+        assert contributions[contributions < 0].sum() == pytest.approx(c[c < 0].sum())
+        up, down = bands[contributions > 0], bands[contributions < 0]
+        assert np.all(up.max(axis=1) <= e.raw_output + 1e-9)
+        assert np.all(down.min(axis=1) >= e.raw_output - 1e-9)
+        assert bands[:, 0].min() == pytest.approx(e.raw_output - c[c > 0].sum())
+        marks = np.asarray(app.explain.force_marks.x, dtype=float)
+        assert marks[0] == pytest.approx([e.base_value] * 2)
+        assert marks[1] == pytest.approx([e.raw_output] * 2)
+        labels = app.explain.force_bands.labels
+        assert "Autres facteurs" in labels or len(c) <= 8
+        for text in app.explain.force_labels.text:  # human names, never raw features
+            assert not re.fullmatch(r"[A-Z0-9_]+", text)
+        # waterfall: the 10 largest groups from the base value, then the rest
+        order = np.argsort(-np.abs(c), kind="stable")
+        ends = e.base_value + np.cumsum(c[order[:10]])
+        steps = np.asarray(app.explain.steps.x, dtype=float)
+        assert steps[:10, 1] == pytest.approx(ends)
+        assert steps[0, 0] == pytest.approx(e.base_value)
+        assert steps[-1, 1] == pytest.approx(e.raw_output)
+        names = list(e.grouped["label_fr"].to_numpy()[order[:10]])
+        assert app.explain.steps.labels == names + ["Autres facteurs"] * (len(c) > 10)
+        colours = app.explain.steps.colors[:10]
+        assert colours == ["#D55E00" if x > 0 else "#0072B2" for x in c[order[:10]]]
+
+
+def test_tooltips_give_the_clients_value_and_percentile(app, scorer):
+    cid = some_ids(scorer)[0]
+    app.show_client(cid)
+    e = scorer.explain(cid)
+    features = scorer.features(cid)
+    c = e.grouped["contribution"].to_numpy()
+    for i, row in enumerate(e.grouped.iloc[np.argsort(-np.abs(c), kind="stable")[:10]]
+                            .itertuples()):
+        app.explain._hover_waterfall(app.explain.steps, {"event": "hover",
+                                                         "data": {"index": i}})
+        tip = html.unescape(app.explain.waterfall_tooltip.value)
+        assert row.label_fr in tip
+        value = features[row.top_feature]
+        if value is not None and value == value:
+            assert format_value(value, row.top_unit, "fr") in tip
+        effect = "Augmente" if row.contribution > 0 else "Réduit"
+        assert effect in tip
+    numeric = [i for i, s in enumerate(app.explain.waterfall_data["steps"])
+               if not s["others"] and app.explain.details[s["group"]]["percentile"]
+               is not None]
+    assert numeric, "no numeric group among the 10 largest"
+    app.explain._hover_waterfall(app.explain.steps, {"data": {"index": numeric[0]}})
+    assert "Percentile" in app.explain.waterfall_tooltip.value
+    app.explain._hover_force(app.explain.force_bands, {"data": {"index": 0}})
+    assert app.explain.force_tooltip.value
+
+
+# ----------------------------------------------------------------------------- info
+def test_information_panel_shows_human_units_by_section(app, scorer):
+    cid = some_ids(scorer)[0]
+    app.show_client(cid)
+    shown = app.info.shown()
+    assert list(shown) == ["identity", "income", "credit", "history"]
+    raw = scorer.features(cid)
+    identity, income = dict(shown["identity"]), dict(shown["income"])
+    months = int(-raw["DAYS_BIRTH"] // (365.25 / 12))
+    assert identity["Âge"] == f"{months // 12} ans"
+    assert income["Revenu annuel"].endswith("€")
+    assert re.sub(r"\D", "", income["Revenu annuel"]) == str(round(raw["AMT_INCOME_TOTAL"]))
+    assert identity["Sexe"] in ("Femme", "Homme")
+    info_text = text_of(app.info.blocks["identity"])
+    assert "Identité et famille" in info_text and "DAYS_BIRTH" not in info_text
+    for rows in shown.values():
+        for label, value in rows:
+            assert not re.fullmatch(r"[A-Z0-9_]+", label)
+            assert not value.startswith("-")
+    app.info.toggles["history"].value = False
+    assert "history" not in app.info.shown()
+    assert app.info.blocks["history"].layout.display == "none"
+    app.info.field_filter.value = "revenu"
+    kept = app.info.shown()
+    assert kept and all("revenu" in label.lower() for rows in kept.values()
+                        for label, _ in rows)
+    app.info.field_filter.value = "zzz"
+    assert app.info.shown() == {} and app.info.empty.value
+    app.info.field_filter.value = ""
+    app.info.toggles["history"].value = True
+    assert "history" in app.info.shown()
+
+
+# ----------------------------------------------------------------------------- search
+def test_filters_fill_the_table_with_the_scorers_group(app, scorer):
+    filters = {"gender": "F", "age": (30, 40)}
+    app.set_filters(filters)
+    expected = scorer.group(filters).index.to_numpy()
+    assert len(expected) > PAGE_SIZE
+    assert str(len(expected)) in text_of(one(app, "sc-results-count"))
+    picks = [b.description for b in by_class(app, "sc-pick")
+             if app.search.rows[app.search.picks.index(b)].layout.display != "none"]
+    assert picks == [str(x) for x in expected[:PAGE_SIZE]]
+    assert one(app, "sc-filter-gender").value == "F"
+    # a dropdown changed by hand narrows the group
+    one(app, "sc-filter-decision").value = "refused"
+    narrowed = scorer.group({**filters, "decision": "refused"}).index.to_numpy()
+    assert list(app.search.matches) == list(narrowed)
+    assert str(len(narrowed)) in text_of(one(app, "sc-results-count"))
+    one(app, "sc-filter-band").value = "high"
+    both = scorer.group({**filters, "decision": "refused", "risk_band": "high"})
+    assert list(app.search.matches) == list(both.index)
+    app.set_filters({})
+    assert len(app.search.matches) == len(scorer.client_ids)
+    assert one(app, "sc-filter-decision").value == ""
+    with pytest.raises(ValueError, match="filter"):
+        app.set_filters({"planet": "Mars"})
+
+
+def test_paging_and_picking_a_client(app, scorer):
+    app.set_filters({"contract_type": "Cash loans"})
+    ids = scorer.group({"contract_type": "Cash loans"}).index.to_numpy()
+    pages = -(-len(ids) // PAGE_SIZE)
+    assert text_of(one(app, "sc-page-label")) == f"Page 1 sur {pages}"
+    assert one(app, "sc-page-prev").disabled and not one(app, "sc-page-next").disabled
+    one(app, "sc-page-next").click()
+    assert app.search.page_ids() == [int(x) for x in ids[PAGE_SIZE:2 * PAGE_SIZE]]
+    assert text_of(one(app, "sc-page-label")) == f"Page 2 sur {pages}"
+    assert app.search.picks[0].description == str(ids[PAGE_SIZE])
+    one(app, "sc-page-prev").click()
+    assert app.search.page == 0
+    app.search.go_to(10 ** 6)  # past the end: the last page
+    assert app.search.page == pages - 1 and one(app, "sc-page-next").disabled
+    visible = [r for r in app.search.rows if r.layout.display != "none"]
+    assert len(visible) == len(ids) - (pages - 1) * PAGE_SIZE
+    target = app.search.picks[0]
+    assert target.description.split()[0].isdigit()
+    target.click()
+    assert app.client_id == int(target.description.split()[0])
+    assert target.description in text_of(one(app, "sc-client-id"))
+
+
+def test_suggestions_by_prefix(app, scorer):
+    ids = np.sort(scorer.client_ids.to_numpy())
+    for prefix in ("1", "1000", "10005", str(ids[3]), "9", "100 01"):
+        digits = prefix.replace(" ", "")
+        brute = sorted((int(i) for i in ids if str(i).startswith(digits)),
+                       key=lambda i: (len(str(i)), i))[:20]
+        assert suggest_ids(ids, prefix) == brute
+    assert suggest_ids(ids, "abc") == [] and suggest_ids(ids, "") == []
+    assert suggest_ids(ids, "012") == []
+    assert len(suggest_ids(ids, "1")) == 20
+    app.search.search.value = "1000"
+    assert list(app.search.search.options) == [str(i) for i in suggest_ids(ids, "1000")]
+    assert len(app.search.search.options) <= 20
+
+
+def test_typing_an_id_and_pressing_the_button_or_enter(app, scorer):
+    cid = some_ids(scorer)[2]
+    app.search.search.value = str(cid)
+    one(app, "sc-search-button").click()
+    assert app.client_id == cid and one(app, "sc-message").value == ""
+    other = some_ids(scorer)[1]
+    app.search.search.value = f" {other} "
+    app.search._on_message(app.search.search, {"event": "submit"}, [])  # Enter
+    assert app.client_id == other
+
+
+def test_an_unknown_id_gives_a_friendly_message(app, scorer):
+    before = app.client_id
+    probability = one(app, "sc-probability").value
+    for typed in ("123", "99999999"):
+        app.search.search.value = typed
+        one(app, "sc-search-button").click()
+        message = text_of(one(app, "sc-message"))
+        assert typed in message and "Vérifiez" in message
+        assert app.client_id == before
+        assert one(app, "sc-probability").value == probability
+    assert app.show_client(42) is False
+    app.search.search.value = "abc"
+    one(app, "sc-search-button").click()
+    assert "abc" in text_of(one(app, "sc-message"))
+    app.search.search.value = ""
+    one(app, "sc-search-button").click()
+    assert one(app, "sc-message").value
+    app.set_lang("en")
+    app.show_client(123)
+    assert text_of(one(app, "sc-message")) == ("No client has the ID 123. Please check the "
+                                               "number.")
+    assert app.show_client(before) is True and one(app, "sc-message").value == ""
+
+
+def test_a_failed_computation_is_a_sentence_and_a_log_record(app, scorer, monkeypatch,
+                                                             caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(scorer, "explain", broken)
+    with caplog.at_level(logging.ERROR, logger="scoring_lib.dashboard"):
+        assert app.show_client(some_ids(scorer)[1]) is False
+    message = text_of(one(app, "sc-message"))
+    assert "explication" in message and "Réessayez" in message
+    assert "Traceback" not in message and "disk on fire" not in message
+    assert any("disk on fire" in (r.exc_text or "") or r.exc_info for r in caplog.records)
+    # the panels that did not fail show the new client
+    assert one(app, "sc-probability").value == fr_percent(
+        scorer.score(some_ids(scorer)[1]).probability)
+
+
+def test_a_bundle_that_cannot_be_opened_is_a_page_that_says_so(tmp_path):
+    app = build_app(tmp_path / "nowhere")
+    assert isinstance(app, UnavailableApp)
+    assert "nowhere" in text_of(one(app, "sc-message"))
+    assert app.show_client(1) is False
+
+
+def test_build_app_takes_a_bundle_path(scorer):
+    app = build_app(scorer.bundle.path)
+    assert isinstance(app, DashboardApp)
+    assert app.client_id == int(scorer.client_ids[0])
+
+
+# ----------------------------------------------------------------------------- language
+def test_language_toggle_changes_every_text_and_back(app, scorer):
+    cid = some_ids(scorer)[1]
+    app.show_client(cid)
+    french = {css: text_of(one(app, css)) for css in ("sc-decision", "sc-band",
+                                                      "sc-interpretation", "sc-reasons")}
+    app.lang_toggle.value = "en"  # as a click would
+    s = scorer.score(cid)
+    assert one(app, "sc-probability").value == f"{100 * s.probability:.1f}%"
+    assert text_of(one(app, "sc-decision")) == "Loan refused"
+    reasons = text_of(one(app, "sc-reasons"))
+    for sentence in scorer.explain(cid, lang="en").sentences("raises"):
+        assert sentence in reasons
+    assert "What raises the risk" in reasons
+    assert one(app, "sc-search-button").description == "Show"
+    assert one(app, "sc-filter-gender").description == "Gender"
+    assert one(app, "sc-filter-gender").options[0][0] == "All"
+    assert app.info.toggles["identity"].description == "Identity and family"
+    assert app.comparison.reference.options[0][0] == "All clients"
+    assert "Autres facteurs" not in app.explain.steps.labels
+    assert "Other factors" in app.explain.steps.labels
+    assert "matching clients" in text_of(one(app, "sc-results-count"))
+    assert "Age" in dict(app.info.shown()["identity"])
+    for css, text in french.items():
+        assert text_of(one(app, css)) != text, css
+    app.set_lang("fr")
+    assert one(app, "sc-lang").value == "fr"
+    for css, text in french.items():
+        assert text_of(one(app, css)) == text, css
+    assert one(app, "sc-search-button").description == "Afficher"
+
+
+def test_language_keeps_the_filters_and_the_reference(app, scorer):
+    app.set_filters({"gender": "M"})
+    app.comparison.reference.value = "similar"
+    app.set_lang("en")
+    assert one(app, "sc-filter-gender").value == "M"
+    assert app.comparison.reference.value == "similar"
+    assert list(app.search.matches) == list(scorer.group({"gender": "M"}).index)
+    app.set_lang("fr")
+
+
+# ----------------------------------------------------------------------------- compare
+def expected_shares(scorer, cid, reference, variable="DAYS_BIRTH"):
+    h = scorer.compare(cid, reference=reference, variables=[variable], k=100).histogram(
+        variable)
+    centres = -((h["left"] + h["right"]) / 2).to_numpy() / 365.25
+    order = np.argsort(centres, kind="stable")
+    repaid = h["repaid"].to_numpy()[order]
+    defaulted = h["defaulted"].to_numpy()[order]
+    return centres[order], 100 * repaid / repaid.sum(), 100 * defaulted / defaulted.sum()
+
+
+def test_comparison_reference_switch_follows_scorer_compare(app, scorer):
+    cid = some_ids(scorer)[0]
+    app.show_client(cid)
+    app.set_filters({"gender": "F"})
+    panel = app.comparison
+    assert panel.variable.value == "DAYS_BIRTH"
+    seen = []
+    for ref, spec in (("all", None), ("similar", "similar"), ("group", {"gender": "F"})):
+        panel.reference.value = ref
+        x, repaid, defaulted = expected_shares(scorer, cid, spec)
+        assert np.asarray(panel.bars.x, dtype=float) == pytest.approx(x)
+        y = np.asarray(panel.bars.y, dtype=float)
+        assert y[0] == pytest.approx(repaid) and y[1] == pytest.approx(defaulted)
+        seen.append(y.copy())
+        summary = scorer.compare(cid, reference=spec, variables=["DAYS_BIRTH"],
+                                 k=100).summary.loc["DAYS_BIRTH"]
+        assert f"percentile {round(100 - summary['percentile'])}" in panel.position.value
+        assert str(int(summary["n"])) in panel.hist_note.value.replace("\u202f", "")
+        age = -scorer.client(cid)["DAYS_BIRTH"] / 365.25
+        assert np.asarray(panel.client_line.x, dtype=float) == pytest.approx([age, age])
+    assert not np.allclose(seen[0], seen[1])
+    panel.reference.value = "all"
+    app.set_filters({})
+
+
+def test_comparison_variable_and_scatter(app, scorer):
+    cid = some_ids(scorer)[1]
+    app.show_client(cid)
+    panel = app.comparison
+    panel.variable.value = "AMT_CREDIT"
+    h = scorer.compare(cid, variables=["AMT_CREDIT"]).histogram("AMT_CREDIT")
+    assert np.asarray(panel.bars.x, dtype=float) == pytest.approx(
+        ((h["left"] + h["right"]) / 2).to_numpy())
+    assert "Montant du crédit demandé (€)" == panel.hist_x_axis.label
+    panel.scatter_x.value, panel.scatter_y.value = "AMT_INCOME_TOTAL", "probability"
+    row = scorer.client(cid)
+    assert list(panel.client_point.x) == pytest.approx([row["AMT_INCOME_TOTAL"]])
+    assert list(panel.client_point.y) == pytest.approx([100 * row["probability"]])
+    total = sum(len(m.x) for m in panel.points.values())
+    assert 0 < total <= 2000
+    bands = scorer.clients["risk_band"].to_numpy()[panel.sample_positions]
+    assert len(panel.points["high"].x) == int((bands == "high").sum())
+    panel.reference.value = "similar"
+    assert sum(len(m.x) for m in panel.points.values()) == 100
+    near = scorer.similar_clients(cid, 100).neighbours["SK_ID_CURR"].to_numpy()
+    assert sorted(scorer.client_ids[panel.sample_positions]) == sorted(near)
+    panel.reference.value = "all"
+    panel.variable.value = "DAYS_BIRTH"
+
+
+# ----------------------------------------------------------------------------- in place
+def test_no_figure_or_mark_is_rebuilt_on_switch(app, scorer):
+    def objects():
+        figures = [w for w in walk(app.widget) if isinstance(w, bq.Figure)]
+        return [id(f) for f in figures] + [id(m) for f in figures for m in f.marks] + [
+            id(a) for f in figures for a in f.axes]
+
+    before = objects()
+    assert len([w for w in walk(app.widget) if isinstance(w, bq.Figure)]) == 5
+    widgets_before = [id(w) for w in walk(app.widget)]
+    for cid in some_ids(scorer):
+        app.show_client(cid)
+    app.set_lang("en")
+    app.comparison.reference.value = "similar"
+    app.set_filters({"gender": "F"})
+    app.search.go_to(1)
+    app.set_lang("fr")
+    assert objects() == before
+    assert [id(w) for w in walk(app.widget)] == widgets_before
+
+
+# ----------------------------------------------------------------------------- notebook
+def test_notebook_is_thin_parametrised_and_without_outputs():
+    nb = json.loads((ROOT / "dashboard.ipynb").read_text())
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert len(cells) == 2
+    assert cells[0]["metadata"].get("tags") == ["parameters"]
+    first = "".join(cells[0]["source"])
+    assert "bundle = None" in first and 'lang = "fr"' in first
+    second = "".join(cells[1]["source"])
+    assert 'os.environ.get("SCORING_BUNDLE")' in second and "SCORING_LANG" in second
+    assert "build_app(" in second
+    for cell in cells:
+        assert cell["outputs"] == [] and cell["execution_count"] is None
