@@ -1,0 +1,370 @@
+"""End to end: ``scoring serve`` on a tiny bundle, the page driven by Playwright in chromium.
+
+One server and one browser page for the module (the page is the advisor's session: each
+test brings it to the state it needs). The server's log and screenshots go to
+``test-artifacts/`` (git-ignored); the log is printed when a test fails. Without chromium or
+the playwright package the tests fail in CI (``CI`` set) and are skipped elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from serve_harness import ServerProcess, free_port, launch_chromium, require_browser
+from test_scoring import build_tiny_bundle
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+LOAD_TIMEOUT_MS = 180_000   # the first page: the kernel runs the notebook (slow on 2 busy cores)
+STEP_TIMEOUT_MS = 30_000    # one interaction
+FIGURES = ("sc-gauge", "sc-force", "sc-waterfall", "sc-compare-hist", "sc-scatter")
+#: console errors allowed: the web fonts (Font Awesome from a CDN) cannot be fetched offline
+OFFLINE_FONTS = re.compile(r"fontawesome|fonts\.(googleapis|gstatic)|\.(woff2?|ttf|otf|eot)\b",
+                           re.IGNORECASE)
+DECISIONS = {"fr": {"granted": "Crédit accordé", "refused": "Crédit refusé"},
+             "en": {"granted": "Loan granted", "refused": "Loan refused"}}
+
+
+def squash(text: str) -> str:
+    """Text without any white space (the page may use no-break or narrow no-break spaces)."""
+    return re.sub(r"\s+", "", text)
+
+
+def percent(probability: float, lang: str) -> str:
+    """The contract's format: one decimal, comma in French ("12,3 %"), point in English."""
+    text = f"{100 * probability:.1f}"
+    return squash(f"{text.replace('.', ',')} %" if lang == "fr" else f"{text}%")
+
+
+def first_int(text: str) -> int:
+    match = re.search(r"\d+", squash(text))
+    assert match, f"no number in {text!r}"
+    return int(match.group())
+
+
+# ------------------------------------------------------------------------------ fixtures
+@pytest.fixture(scope="module")
+def browser_available():
+    require_browser()
+
+
+@pytest.fixture(scope="module")
+def tiny(browser_available, tmp_path_factory):
+    from scoring_lib.scoring import Scorer
+
+    bundle = build_tiny_bundle(tmp_path_factory.mktemp("e2e"), clients=300,
+                               test_clients=50)[0]
+    return bundle, Scorer.from_bundle(bundle)
+
+
+@pytest.fixture(scope="module")
+def bundle(tiny):
+    return tiny[0]
+
+
+@pytest.fixture(scope="module")
+def scorer(tiny):
+    return tiny[1]
+
+
+@pytest.fixture(scope="module")
+def server(bundle):
+    ARTIFACTS.mkdir(exist_ok=True)
+    server = ServerProcess.scoring_serve(bundle, ARTIFACTS / "dashboard-e2e-server.log",
+                                         port=free_port())
+    server.start()
+    try:
+        server.wait_ready(timeout=120)
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(autouse=True)
+def server_log_on_failure(request):
+    """Print the server's log (bypassing the capture) when the test failed."""
+    failed = request.session.testsfailed
+    yield
+    if request.session.testsfailed > failed and "server" in request.fixturenames:
+        log = request.getfixturevalue("server").log_text()
+        sys.__stderr__.write(f"\n---- scoring serve log (last 6000 characters) ----\n"
+                             f"{log[-6000:]}\n---- end of the log ----\n")
+
+
+@pytest.fixture(scope="module")
+def session(server):
+    """The page, loaded once: ``session["page"]``, the console errors, the load time."""
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    browser = launch_chromium(pw)
+    try:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+        page.set_default_timeout(STEP_TIMEOUT_MS)
+        errors = []
+        page.on("console", lambda m: errors.append(
+            (m.text, m.location.get("url", ""))) if m.type == "error" else None)
+        page.on("pageerror", lambda exc: errors.append((f"uncaught: {exc}", "")))
+        started = time.monotonic()
+        page.goto(server.base_url, wait_until="commit")
+        probability = page.locator(".sc-probability")
+        probability.wait_for(state="visible", timeout=LOAD_TIMEOUT_MS)
+        page.wait_for_function("t => /\\d/.test(t.textContent)", arg=probability.element_handle(),
+                               timeout=LOAD_TIMEOUT_MS)
+        state = {"page": page, "errors": errors, "load_s": time.monotonic() - started}
+        yield state
+    finally:
+        browser.close()
+        pw.stop()
+
+
+@pytest.fixture
+def page(session):
+    return session["page"]
+
+
+# ------------------------------------------------------------------------------- helpers
+def text_of(page, css: str) -> str:
+    return page.locator(f".{css}").first.inner_text()
+
+
+def wait_text(page, css: str, predicate, what: str, timeout_ms: int = STEP_TIMEOUT_MS) -> str:
+    """Poll the text of ``.css`` until ``predicate(text)``; AssertionError says what."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    text = ""
+    while time.monotonic() < deadline:
+        text = text_of(page, css)
+        if predicate(text):
+            return text
+        time.sleep(0.1)
+    raise AssertionError(f".{css}: {what} not seen within {timeout_ms / 1000:.0f} s; "
+                         f"last text {text!r}")
+
+
+def submit_id(page, client_id, enter: bool = False) -> None:
+    box = page.locator(".sc-search input")
+    box.fill(str(client_id))
+    if enter:
+        box.press("Enter")
+    else:
+        page.locator(".sc-search-button").click()
+
+
+def show(page, client_id, enter: bool = False) -> None:
+    """Search ``client_id`` and wait until the score panel shows it."""
+    submit_id(page, client_id, enter)
+    wait_text(page, "sc-client-id", lambda t: str(client_id) in squash(t),
+              f"client {client_id}")
+
+
+def figure_marks(page, css: str) -> dict:
+    """Drawn SVG marks of a bqplot figure, by kind (only marks with a non-empty box)."""
+    return page.locator(f".{css}").first.evaluate("""el => {
+        const svg = el.querySelector('svg.svg-figure');
+        const out = {lines: 0, bars: 0, dots: 0, labels: 0};
+        if (!svg) return out;
+        const kinds = {lines: 'path.line', bars: 'rect.bar', dots: 'path.dot',
+                       labels: 'text.label'};
+        for (const [kind, sel] of Object.entries(kinds)) {
+            for (const m of svg.querySelectorAll(sel)) {
+                const b = m.getBBox();
+                if (b.width > 0 || b.height > 0) out[kind] += 1;
+            }
+        }
+        return out;
+    }""")
+
+
+def figure_svg(page, css: str) -> str:
+    return page.locator(f".{css} svg.svg-figure").first.inner_html()
+
+
+def snapshot(page) -> dict:
+    out = {css: squash(text_of(page, css)) for css in
+           ("sc-client-id", "sc-probability", "sc-decision", "sc-band", "sc-interpretation",
+            "sc-reasons", "sc-info")}
+    out.update({css: figure_svg(page, css) for css in FIGURES})
+    return out
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"dashboard-{name}.png"), full_page=True)
+
+
+def bad_console_errors(errors, base_url: str) -> list:
+    return [(text, url) for text, url in errors
+            if not (url and not url.startswith(base_url) and OFFLINE_FONTS.search(url))]
+
+
+def pick_clients(scorer):
+    """The client shown at load, and two others: one with the other decision and band, one
+    more of the first one's decision (all with distinct probabilities)."""
+    clients = scorer.clients
+    first = int(scorer.client_ids[0])
+    decision = str(clients.loc[first, "decision"])
+    first_p = float(clients.loc[first, "probability"])
+    band = scorer.score(first).risk_band
+    other = next(int(c) for c in scorer.client_ids[1:]
+                 if str(clients.loc[c, "decision"]) != decision
+                 and scorer.score(int(c)).risk_band != band
+                 and abs(float(clients.loc[c, "probability"]) - first_p) > 0.002)
+    same = next(int(c) for c in scorer.client_ids[1:]
+                if int(c) != other and str(clients.loc[c, "decision"]) == decision
+                and abs(float(clients.loc[c, "probability"]) - first_p) > 0.002)
+    return first, other, same
+
+
+# --------------------------------------------------------------------------------- tests
+def test_page_loads_with_the_first_client_and_no_console_error(session, scorer, server):
+    page = session["page"]
+    first = int(scorer.client_ids[0])
+    assert str(first) in squash(text_of(page, "sc-client-id"))
+    assert squash(text_of(page, "sc-probability")) == percent(scorer.score(first).probability,
+                                                              "fr")
+    for css in FIGURES:  # every figure drawn before the page counts as loaded
+        page.locator(f".{css} svg.svg-figure").first.wait_for(state="visible")
+    screenshot(page, "loaded-fr")
+    assert "Traceback" not in page.content()
+    assert bad_console_errors(session["errors"], server.base_url) == []
+    print(f"page loaded in {session['load_s']:.1f} s")
+
+
+def test_search_shows_the_probability_of_scoring_score(page, bundle, scorer):
+    _, _, client = pick_clients(scorer)
+    box = page.locator(".sc-search input")
+    box.fill("")
+    box.press_sequentially(str(client)[:-1], delay=30)  # suggestions while typing
+    listed = box.get_attribute("list")
+    options = page.locator(f"datalist[id='{listed}'] option")
+    page.wait_for_function(
+        """([id, client]) => Array.from(document.querySelectorAll(`datalist[id='${id}'] option`))
+            .some(o => o.value === client)""", arg=[listed, str(client)])
+    suggested = [options.nth(i).get_attribute("value") for i in range(options.count())]
+    assert 0 < len(suggested) <= 20 and str(client) in suggested
+    assert all(s.startswith(str(client)[:-1]) for s in suggested)
+    show(page, client)
+    cli = subprocess.run([sys.executable, "-m", "scoring_lib.cli", "score", "--bundle",
+                          str(bundle), "--client", str(client), "--json"],
+                         capture_output=True, text=True, timeout=120, check=True)
+    record = json.loads(cli.stdout)
+    assert record["client_id"] == client
+    wait_text(page, "sc-probability", lambda t: squash(t) == percent(record["probability"], "fr"),
+              f"probability {percent(record['probability'], 'fr')} (scoring score --json)")
+    assert squash(text_of(page, "sc-decision")) == squash(DECISIONS["fr"][record["decision"]])
+    screenshot(page, "searched")
+
+
+def test_charts_have_svg_marks(page, scorer):
+    first, _, _ = pick_clients(scorer)
+    show(page, first)
+    minimum = {"sc-gauge": ("lines", 3), "sc-force": ("lines", 3),
+               "sc-waterfall": ("lines", 3), "sc-compare-hist": ("bars", 5),
+               "sc-scatter": ("dots", 20)}
+    for css, (kind, at_least) in minimum.items():
+        deadline = time.monotonic() + STEP_TIMEOUT_MS / 1000
+        marks = figure_marks(page, css)
+        while marks[kind] < at_least and time.monotonic() < deadline:
+            time.sleep(0.2)
+            marks = figure_marks(page, css)
+        assert marks[kind] >= at_least, (css, marks)
+
+
+def test_switching_client_changes_every_panel(page, scorer):
+    first, other, _ = pick_clients(scorer)
+    show(page, first)
+    before = snapshot(page)
+    show(page, other, enter=True)  # Enter in the box submits too
+    deadline = time.monotonic() + STEP_TIMEOUT_MS / 1000
+    after = snapshot(page)
+    while time.monotonic() < deadline and any(after[k] == before[k] for k in before):
+        time.sleep(0.2)
+        after = snapshot(page)
+    unchanged = sorted(k for k in before if after[k] == before[k])
+    assert unchanged == [], f"panels not updated after switching {first} -> {other}"
+    score = scorer.score(other)
+    assert after["sc-probability"] == percent(score.probability, "fr")
+    assert after["sc-decision"] == squash(DECISIONS["fr"][score.decision])
+    screenshot(page, "switched")
+
+
+def test_filtering_updates_the_table(page, scorer):
+    ids = scorer.client_ids.to_numpy()
+    total = len(ids)
+    wait_text(page, "sc-results-count", lambda t: first_int(t) == total, f"{total} matches")
+    decision = page.locator(".sc-filter-decision select")
+    decision.select_option(label=DECISIONS["fr"]["refused"])
+    refused = ids[scorer.group_mask({"decision": "refused"})]
+    assert 20 < len(refused) < total  # enough for two pages, fewer than everyone
+    wait_text(page, "sc-results-count", lambda t: first_int(t) == len(refused),
+              f"{len(refused)} refused clients")
+
+    def rows():
+        picks = page.locator(".sc-results .sc-pick:visible")
+        return [first_int(picks.nth(i).inner_text()) for i in range(picks.count())]
+
+    def wait_rows(expected, what):
+        deadline = time.monotonic() + STEP_TIMEOUT_MS / 1000
+        while rows() != expected and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert rows() == expected, what
+
+    wait_rows([int(x) for x in refused[:20]], "first page of refused clients")
+    screenshot(page, "filtered")
+    page.locator(".sc-page-next").click()
+    wait_rows([int(x) for x in refused[20:40]], "second page of refused clients")
+    assert re.search(r"\b2\b", text_of(page, "sc-page-label"))
+    page.locator(".sc-results .sc-pick:visible").first.click()  # pick a match: it is shown
+    wait_text(page, "sc-client-id", lambda t: str(int(refused[20])) in squash(t),
+              f"client {int(refused[20])} picked in the table")
+    wait_text(page, "sc-decision", lambda t: squash(t) == squash(DECISIONS["fr"]["refused"]),
+              "a refused decision")
+    page.locator(".sc-filter-reset").click()
+    wait_text(page, "sc-results-count", lambda t: first_int(t) == total, "filters cleared")
+    wait_rows([int(x) for x in ids[:20]], "first page of all clients")
+
+
+def test_unknown_id_shows_the_friendly_message(page, scorer):
+    first, _, _ = pick_clients(scorer)
+    show(page, first)
+    unknown = 987654321
+    assert unknown not in set(scorer.client_ids)
+    submit_id(page, unknown, enter=True)
+    message = wait_text(page, "sc-message", lambda t: str(unknown) in squash(t),
+                        "a message naming the unknown id")
+    assert "Traceback" not in message and "Error" not in message
+    assert str(first) in squash(text_of(page, "sc-client-id"))  # the last client stays
+    screenshot(page, "unknown-id")
+    show(page, first)
+    wait_text(page, "sc-message", lambda t: not t.strip(), "the message cleared")
+
+
+def test_language_toggle_switches_to_english(page, scorer):
+    first, _, _ = pick_clients(scorer)
+    show(page, first)
+    score = scorer.score(first)
+    page.locator(".sc-lang button", has_text="EN").click()
+    wait_text(page, "sc-decision", lambda t: squash(t) == squash(DECISIONS["en"][score.decision]),
+              "the decision in English")
+    wait_text(page, "sc-probability", lambda t: squash(t) == percent(score.probability, "en"),
+              "the probability in the English format")
+    assert page.locator(".sc-search-button").inner_text().strip() != ""
+    assert "Crédit" not in text_of(page, "sc-app")
+    screenshot(page, "english")
+    page.locator(".sc-lang button", has_text="FR").click()
+    wait_text(page, "sc-decision", lambda t: squash(t) == squash(DECISIONS["fr"][score.decision]),
+              "the decision back in French")
+
+
+def test_no_console_error_during_the_session(session, server):
+    """Last: every interaction above happened without a console error or uncaught error."""
+    assert bad_console_errors(session["errors"], server.base_url) == []
+    assert "Traceback" not in session["page"].content()
