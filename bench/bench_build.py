@@ -9,7 +9,12 @@ Three measurements, each printed as one line per item with the sizes it used:
 2. **build**: the whole ``scoring build`` command (features, both notebooks with every
    candidate model, client tables, HTML reports, manifest) under ``/usr/bin/time -v``: wall
    time and peak resident memory of the largest process (the build or a notebook kernel).
-3. **full** (``--full``): the competition scale (307,511 + 48,744 clients, synthetic): data,
+3. **speed** (``--speed``): the six candidates of the modelling notebook, each fitted on the
+   same stratified folds (seed 0) with the parameters used before issue #4's speed work
+   (``previous``) and with the current ones (``current``), the two versions interleaved fold by
+   fold so that the load of a shared machine hits both alike: pooled out-of-fold AUC, wall
+   and CPU seconds summed over the folds, and their ratios.
+4. **full** (``--full``): the competition scale (307,511 + 48,744 clients, synthetic): data,
    features, then ONE fold (train on 4/5, score 1/5) of each model, each in its own process
    under ``/usr/bin/time -v``. A whole 5-fold build at that scale does not fit a session on 2
    cores; one fold is a fifth of the cross-validation cost (plus the final fit, about 1.25
@@ -22,6 +27,7 @@ Defaults are the demo's parameters (3 folds, 150 rounds: ``scoring demo``); ``--
     .venv/bin/python bench/bench_build.py                        # 30k clients: models + builds
     .venv/bin/python bench/bench_build.py --skip-build --folds 5 # models only, 5 folds
     .venv/bin/python bench/bench_build.py --full --skip-build --skip-models   # one full fold
+    .venv/bin/python bench/bench_build.py --speed --skip-build --skip-models  # before/after
 """
 
 from __future__ import annotations
@@ -94,6 +100,66 @@ def compare_models(path: Path, folds: int, iterations: int, label: str, n: int) 
               f"{m['fit_seconds_per_fold']:>9.1f}", flush=True)
 
 
+def previous_models(iterations: int, seed: int = 0) -> dict:
+    """The candidates with the parameters of commit 87d1ed0 (before the speed work): CatBoost
+    with its default 254 bins and target statistics on every category column, HistGradient-
+    Boosting without early stopping, logistic regression at scikit-learn's tolerance."""
+    from scoring_lib.model import estimators as E
+
+    return {
+        "logreg": E.logistic_regression(None, seed=seed, tol=1e-4),
+        "logreg_balanced": E.logistic_regression("balanced", seed=seed, tol=1e-4),
+        "random_forest": E.random_forest(None, seed=seed, n_estimators=100, max_samples=0.5),
+        "hist_gbm": E.hist_gbm(None, iterations, seed, early_stopping=False),
+        "catboost": E.CatBoostModel(iterations, 6, random_seed=seed, border_count=None,
+                                    one_hot_max_size=None),
+        "catboost_balanced": E.CatBoostModel(iterations, 6, class_weights="balanced",
+                                             random_seed=seed, border_count=None,
+                                             one_hot_max_size=None),
+    }
+
+
+def speed(path: Path, folds: int, iterations: int, label: str, n: int) -> None:
+    import numpy as np
+    from sklearn.base import clone
+    from sklearn.metrics import roc_auc_score
+
+    from scoring_lib.model import candidate_models, load_training_data, make_folds
+
+    data, _ = load_training_data(path, folds=folds)
+    fold = make_folds(data.y, folds, 0)
+    versions = {"previous": previous_models(iterations), "current": candidate_models(iterations)}
+    oof = {(v, m): np.full(len(data.y), np.nan) for v in versions for m in versions[v]}
+    wall = dict.fromkeys(oof, 0.0)
+    cpu = dict.fromkeys(oof, 0.0)
+    for k in range(folds):
+        test = fold == k
+        for name in versions["current"]:
+            for version, models in versions.items():
+                model = clone(models[name])
+                c0, t0 = time.process_time(), time.perf_counter()
+                model.fit(data.X[~test], data.y[~test])
+                wall[version, name] += time.perf_counter() - t0
+                cpu[version, name] += time.process_time() - c0
+                oof[version, name][test] = model.predict_proba(data.X[test])[:, 1]
+        print(f"# fold {k + 1}/{folds} done, load {os.getloadavg()[0]:.1f}", flush=True)
+    for name in versions["current"]:
+        auc = {v: roc_auc_score(data.y, oof[v, name]) for v in versions}
+        print(f"speed  {label:>6s} {n:>7,d} {name:>18s} {auc['previous']:>7.4f} "
+              f"{auc['current']:>7.4f} {wall['previous', name]:>7.1f} "
+              f"{wall['current', name]:>7.1f} {cpu['previous', name]:>7.1f} "
+              f"{cpu['current', name]:>7.1f} "
+              f"{wall['previous', name] / wall['current', name]:>6.2f} "
+              f"{cpu['previous', name] / cpu['current', name]:>6.2f}", flush=True)
+    total = {v: (sum(wall[v, m] for m in versions[v]), sum(cpu[v, m] for m in versions[v]))
+             for v in versions}
+    print(f"speed  {label:>6s} {n:>7,d} {'all six':>18s} {'':>7s} {'':>7s} "
+          f"{total['previous'][0]:>7.1f} {total['current'][0]:>7.1f} "
+          f"{total['previous'][1]:>7.1f} {total['current'][1]:>7.1f} "
+          f"{total['previous'][0] / total['current'][0]:>6.2f} "
+          f"{total['previous'][1] / total['current'][1]:>6.2f}", flush=True)
+
+
 def one_fold(path: str, name: str, iterations: int) -> None:
     """Child process of --full: fold 0 of 5 of one model; prints a JSON line."""
     import numpy as np
@@ -125,6 +191,8 @@ def main() -> int:
     parser.add_argument("--skip-models", action="store_true")
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--full", action="store_true", help="also one fold at full scale")
+    parser.add_argument("--speed", action="store_true",
+                        help="also the six candidates, previous vs current parameters")
     parser.add_argument("--one-fold", nargs=3, metavar=("FEATURES", "MODEL", "ITERATIONS"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -140,6 +208,13 @@ def main() -> int:
         for label, folder in (("app", app), ("all", full)):
             compare_models(feature_file(folder), args.folds, args.iterations, label,
                            args.clients)
+
+    if args.speed:
+        print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        print(f"{'':6s} {'tables':>6s} {'clients':>7s} {'model':>18s} {'auc_pre':>7s} "
+              f"{'auc_now':>7s} {'wall_pre':>7s} {'wall_now':>7s} {'cpu_pre':>7s} "
+              f"{'cpu_now':>7s} {'wall_x':>6s} {'cpu_x':>6s}", flush=True)
+        speed(feature_file(full), args.folds, args.iterations, "all", args.clients)
 
     if not args.skip_build:
         print(f"{'':6s} {'tables':>10s} {'clients':>8s} {'folds':>5s} {'iters':>5s} "
