@@ -164,3 +164,33 @@ def test_score_clients_covers_train_and_test(cv, data):
     test = scores["SAMPLE"] == "test"
     assert scores.loc[test, "TARGET"].isna().all() and scores.loc[test, "PROBA_OOF"].isna().all()
     assert scores.loc[~test, "PROBA_OOF"].notna().all()
+
+
+def test_catboost_speed_settings_reach_catboost_and_none_keeps_its_defaults(data):
+    from scoring_lib.model import CatBoostModel
+
+    fast = CatBoostModel(iterations=5, thread_count=1).fit(data.X, data.y)
+    params = fast.model_.get_all_params()
+    assert params["border_count"] == 64 and params["one_hot_max_size"] == 255
+    plain = CatBoostModel(iterations=5, thread_count=1, border_count=None,
+                          one_hot_max_size=None).fit(data.X, data.y)
+    params = plain.model_.get_all_params()
+    assert params["border_count"] == 254 and params["one_hot_max_size"] < 255
+
+
+def test_hist_gbm_stops_early_unless_told_not_to(data):
+    from scoring_lib.model.estimators import hist_gbm
+
+    stopped = hist_gbm(iterations=500).fit(data.X, data.y).named_steps["model"]
+    assert stopped.n_iter_ < 500
+    full = hist_gbm(iterations=60, early_stopping=False).fit(data.X, data.y)
+    assert full.named_steps["model"].n_iter_ == 60
+
+
+def test_baseline_settings_are_passed_to_scikit_learn():
+    from scoring_lib.model.estimators import logistic_regression, random_forest
+
+    assert logistic_regression().named_steps["model"].tol == 1e-3
+    assert logistic_regression(tol=1e-4).named_steps["model"].tol == 1e-4
+    assert random_forest().named_steps["model"].max_samples == 0.25
+    assert random_forest(max_samples=0.5).named_steps["model"].max_samples == 0.5
