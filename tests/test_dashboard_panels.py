@@ -445,6 +445,35 @@ def test_comparison_reference_switch_follows_scorer_compare(app, scorer):
     app.set_filters({})
 
 
+def test_kept_bars_give_each_client_the_position_scorer_compare_gives(app, scorer):
+    panel = app.comparison
+    app.set_filters({"gender": "M"})
+    for ref, spec in (("all", None), ("group", {"gender": "M"})):
+        panel.reference.value = ref
+        for variable in ("DAYS_EMPLOYED", "EXT_SOURCE_1", "AMT_ANNUITY"):
+            panel.variable.value = variable
+            for cid in some_ids(scorer):
+                app.show_client(cid)
+                comparison = scorer.compare(cid, reference=spec, variables=[variable])
+                row = comparison.summary.loc[variable]
+                d = panel.hist
+                if row["percentile"] != row["percentile"]:  # unknown value
+                    assert d["percentile"] != d["percentile"]
+                    assert "inconnue" in panel.position.value
+                    continue
+                flip = variable == "DAYS_EMPLOYED"
+                expected = 100 - row["percentile"] if flip else row["percentile"]
+                assert d["percentile"] == pytest.approx(expected)
+                assert d["below"] == pytest.approx(row["above"] if flip else row["below"])
+                h = comparison.histogram(variable)
+                shares = 100 * h["repaid"].to_numpy() / h["repaid"].sum()
+                bars = np.asarray(panel.bars.y, dtype=float)[0]
+                assert sorted(bars) == pytest.approx(sorted(shares))
+    panel.reference.value = "all"
+    panel.variable.value = "DAYS_BIRTH"
+    app.set_filters({})
+
+
 def test_comparison_variable_and_scatter(app, scorer):
     cid = some_ids(scorer)[1]
     app.show_client(cid)

@@ -15,12 +15,14 @@ import bqplot as bq
 import ipywidgets as W
 import numpy as np
 
-from ..data.schema import DAYS_SENTINEL
+from ..compare import SortedReference
+from ..data.schema import DAYS_SENTINEL, SENTINEL_COLUMNS
 from ..explain.units import format_value
 from .text import number, probability_text, tr
 from .theme import BAND_COLOURS, BLUE, INK, ORANGE
 
 K_SIMILAR = 100
+CACHED_HISTOGRAMS = 16
 MAX_POINTS = 2_000
 BANDS = ("low", "borderline", "high")
 #: variables offered (descriptive columns of every client, kept in memory by the Scorer)
@@ -108,10 +110,23 @@ def legend(items) -> str:
     return f"<div class='sc-legend'>{''.join(parts)}</div>"
 
 
-def histogram_data(scorer, comparison, variable: str) -> dict:
+def reference_values(scorer, variable: str) -> np.ndarray:
+    """Every client's raw value of a descriptive ``variable``, as ``Scorer.compare`` reads
+    it (the 365243 "not applicable" sentinel of the day columns is missing)."""
+    values = scorer.clients[variable].to_numpy(dtype=np.float64, na_value=np.nan)
+    if variable in SENTINEL_COLUMNS["application_train"]:
+        values = np.where(values == DAYS_SENTINEL, np.nan, values)
+    return values
+
+
+def histogram_data(scorer, comparison, variable: str, client=None) -> dict:
     """Bars of the histogram from a ``Scorer.compare`` result: bin centres in human units
     (ascending), the shares of repaid and defaulted clients per bin (percent of each
-    outcome), the client's value and percentile in the person's direction."""
+    outcome), the client's value and percentile in the person's direction.
+
+    ``client``: ``(value, RankShares)`` of another client against the same reference, to
+    reuse the bars of a reference that does not depend on the client (all clients, a
+    group); by default the client of ``comparison``."""
     h = comparison.histogram(variable)
     centres = to_human(scorer, variable, (h["left"].to_numpy(dtype=float)
                                           + h["right"].to_numpy(dtype=float)) / 2)
@@ -127,11 +142,14 @@ def histogram_data(scorer, comparison, variable: str) -> dict:
         return np.nan_to_num(100.0 * x / total) if total > 0 else np.zeros_like(x)
 
     row = comparison.summary.loc[variable]
-    sign = -1 if unit_kind(scorer, variable) == "duration_days" else 1
-    pct, below = row["percentile"], row["below"]
-    if sign < 0:
-        pct, below = 100.0 - pct, row["above"]
-    value = row["value"]
+    if client is None:
+        value, below, above = row["value"], row["below"], row["above"]
+        pct = row["percentile"]
+    else:
+        value, shares = client
+        below, above, pct = shares.below, shares.above, shares.percentile
+    if unit_kind(scorer, variable) == "duration_days":  # a larger raw value is younger
+        pct, below = 100.0 - pct, above
     human = float(to_human(scorer, variable, [value])[0]) if value is not None else np.nan
     return {"x": centres[order], "repaid": share(repaid), "defaulted": share(defaulted),
             "value": value, "human_value": human, "percentile": pct, "below": below,
@@ -149,6 +167,8 @@ class ComparisonPanel(W.VBox):
         self.client_id = None
         self.hist: dict = {}
         self._sample_key = None
+        self._histograms: dict = {}  # (variable, reference) -> (Comparison, SortedReference)
+        self._values: dict[str, np.ndarray] = {}
         self._ticks = (np.empty(0), np.empty(0))
         self._columns: dict[str, np.ndarray] = {}
         self._bands = scorer.clients["risk_band"].to_numpy(dtype=object)
@@ -324,11 +344,39 @@ class ComparisonPanel(W.VBox):
         self.update_histogram()
         self.update_scatter()
 
+    def comparison_for(self, variable: str):
+        """``(Comparison, client)`` for the current client: ``Scorer.compare`` against the
+        similar clients every time; against all clients or a group, the bars of the first
+        call are kept and only the client's position (value and rank shares, the same
+        mid-rank definition as ``compare``) is computed again."""
+        spec = self.reference_spec()
+        if spec == "similar":
+            return self.scorer.compare(self.client_id, reference="similar",
+                                       variables=[variable], k=K_SIMILAR), None
+        key = (variable, None if spec is None else tuple(sorted(
+            (k, repr(v)) for k, v in spec.items())))
+        if key not in self._histograms:
+            comparison = self.scorer.compare(self.client_id, reference=spec,
+                                             variables=[variable], k=K_SIMILAR)
+            if variable not in self._values:
+                self._values[variable] = reference_values(self.scorer, variable)
+            values = self._values[variable]
+            if spec is not None:
+                values = values[self.scorer.group_mask(spec)]
+            if len(self._histograms) >= CACHED_HISTOGRAMS:
+                self._histograms.pop(next(iter(self._histograms)))
+            self._histograms[key] = (comparison, SortedReference(values))
+        comparison, reference = self._histograms[key]
+        if variable not in self._values:
+            self._values[variable] = reference_values(self.scorer, variable)
+        value = self._values[variable][self.scorer.client_ids.get_loc(int(self.client_id))]
+        value = None if np.isnan(value) else float(value)
+        return comparison, (value, reference.shares(value))
+
     def update_histogram(self) -> None:
         variable, lang = self.variable.value, self.lang
-        comparison = self.scorer.compare(self.client_id, reference=self.reference_spec(),
-                                         variables=[variable], k=K_SIMILAR)
-        d = histogram_data(self.scorer, comparison, variable)
+        comparison, client = self.comparison_for(variable)
+        d = histogram_data(self.scorer, comparison, variable, client)
         self.hist = d
         top = float(max(d["repaid"].max(initial=0), d["defaulted"].max(initial=0), 1.0))
         with self.histogram.hold_sync():

@@ -100,27 +100,35 @@ def waterfall_steps(grouped, base_value: float, lang: str = "fr",
     return {"base": float(base_value), "output": position, "steps": steps}
 
 
-def group_details(scorer, client_id, grouped, lang: str) -> dict:
-    """For each group key: its top feature's label, the client's value in human units and
-    its percentile among clients (in the person's direction, None when unknown)."""
+def group_details(scorer, client_id, grouped, lang: str,
+                  n_groups: int = max(FORCE_GROUPS, WATERFALL_GROUPS)) -> dict:
+    """For each of the ``n_groups`` largest groups (by absolute contribution, the ones the
+    charts draw on their own): its top feature's label, the client's value in human units
+    and its percentile among clients (in the person's direction; None when it has none).
+    """
+    c = grouped["contribution"].to_numpy(dtype=np.float64)
+    rows = np.argsort(-np.abs(c), kind="stable")[:n_groups]
+    keys = grouped["group"].to_numpy()[rows]
+    tops = grouped["top_feature"].to_numpy()[rows]
+    units = grouped["top_unit"].to_numpy()[rows]
+    labels = grouped["top_label_fr" if lang == "fr" else "top_label_en"].to_numpy()[rows]
+    counts = grouped["n_features"].to_numpy()[rows]
     features = scorer.features(client_id)
-    names = list(grouped["top_feature"])
-    shares = scorer.percentiles(features, names)
-    label_col = "top_label_fr" if lang == "fr" else "top_label_en"
+    values = dict(zip(tops, features.reindex(tops).to_numpy()))
+    shares = scorer.percentiles(features, list(tops))
     out = {}
-    for row in grouped.itertuples(index=False):
-        value, unit = features.get(row.top_feature), row.top_unit
-        text = missing_text(unit, lang) if is_missing(value) else format_value(value, unit,
-                                                                               lang)
+    for key, top, unit, label, n in zip(keys, tops, units, labels, counts):
+        value = values[top]
+        missing = is_missing(value)
+        text = missing_text(unit, lang) if missing else format_value(value, unit, lang)
         pct = None
-        if row.top_feature in shares and not is_missing(value) and unit.kind not in (
-                "category", "flag"):
-            below, equal, above = shares[row.top_feature]
+        if top in shares and not missing and unit.kind not in ("category", "flag"):
+            below, equal, above = shares[top]
             if unit.sign < 0:
                 below, above = above, below
             pct = below + equal / 2
-        out[row.group] = {"feature": row.top_feature, "label": getattr(row, label_col),
-                          "value": text, "percentile": pct, "n_features": row.n_features}
+        out[key] = {"feature": top, "label": label, "value": text, "percentile": pct,
+                    "n_features": int(n)}
     return out
 
 
@@ -170,13 +178,17 @@ def tooltip_html(segment: dict, details: dict, lang: str) -> str:
 
 
 def reasons_html(explanation, lang: str) -> str:
+    """The reason sentences as two lists, what raises the risk then what lowers it."""
+    reasons = explanation.reasons
+    directions = reasons["direction"].to_numpy()
+    sentences = reasons["sentence"].to_numpy()
     parts = []
     for direction, css, arrow in (("raises", "sc-up", "▲"), ("lowers", "sc-down", "▼")):
-        sentences = explanation.sentences(direction)
+        chosen = sentences[directions == direction]
         parts.append(f"<h3><span class='{css}' aria-hidden='true'>{arrow}</span> "
                      f"{tr(direction, lang)}</h3>")
-        if sentences:
-            items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
+        if len(chosen):
+            items = "".join(f"<li>{html.escape(str(s))}</li>" for s in chosen)
             parts.append(f"<ul>{items}</ul>")
         else:
             parts.append(f"<p>{tr('no_reason', lang)}</p>")

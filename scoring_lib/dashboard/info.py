@@ -36,24 +36,34 @@ def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def info_rows(scorer, client_id, lang: str = "fr") -> dict[str, list[tuple[str, str]]]:
-    """``{section: [(label, value text), ...]}`` for one client: the features of
-    :data:`SECTIONS` that the bundle has, labelled and written in human units."""
-    features = scorer.features(client_id)
+def section_fields(scorer) -> dict[str, list[tuple[str, str, str, object]]]:
+    """``{section: [(feature, French label, English label, unit), ...]}``: the features of
+    :data:`SECTIONS` that the bundle has (looked up once per Scorer)."""
     dictionary = scorer.dictionary
-    label_col = "label_fr" if lang == "fr" else "label_en"
+    known = set(scorer.feature_names)
+    return {section: [(name, str(dictionary.at[name, "label_fr"]),
+                       str(dictionary.at[name, "label_en"]), dictionary.at[name, "unit"])
+                      for name in names if name in known and name in dictionary.index]
+            for section, names in SECTIONS.items()}
+
+
+def info_rows(scorer, client_id, lang: str = "fr",
+              fields=None) -> dict[str, list[tuple[str, str]]]:
+    """``{section: [(label, value text), ...]}`` for one client: the features of
+    :data:`SECTIONS` that the bundle has, labelled and written in human units
+    (``fields``: :func:`section_fields`, computed if not given)."""
+    fields = fields if fields is not None else section_fields(scorer)
+    features = scorer.features(client_id)
+    names = [f[0] for rows in fields.values() for f in rows]
+    values = dict(zip(names, features.reindex(names).to_numpy()))
     out = {}
-    for section, names in SECTIONS.items():
-        rows = []
-        for name in names:
-            if name not in dictionary.index or name not in features.index:
-                continue
-            entry = dictionary.loc[name]
-            unit, value = entry["unit"], features[name]
+    for section, rows in fields.items():
+        out[section] = []
+        for name, label_fr, label_en, unit in rows:
+            value = values[name]
             text = missing_text(unit, lang) if is_missing(value) else format_value(value,
                                                                                    unit, lang)
-            rows.append((str(entry[label_col]), capitalise(text)))
-        out[section] = rows
+            out[section].append((label_fr if lang == "fr" else label_en, capitalise(text)))
     return out
 
 
@@ -65,6 +75,7 @@ class InfoPanel(W.VBox):
         self.lang = lang
         self.client_id = None
         self.rows: dict[str, list[tuple[str, str]]] = {}
+        self.fields = section_fields(scorer)
         self.title = W.HTML()
         self.sections_label = W.HTML()
         self.toggles = {}
@@ -108,7 +119,7 @@ class InfoPanel(W.VBox):
 
     def update(self, client_id) -> None:
         self.client_id = client_id
-        self.rows = info_rows(self.scorer, client_id, self.lang)
+        self.rows = info_rows(self.scorer, client_id, self.lang, self.fields)
         self._render()
 
     def shown(self) -> dict[str, list[tuple[str, str]]]:
