@@ -110,3 +110,14 @@ def test_stratified_sample_keeps_the_class_shares_and_the_test_clients():
     assert small.n_train == 100 and small.y.sum() == 10
     assert len(small.X_test) == 5
     assert sample_training(data, None) is data and sample_training(data, 10_000) is data
+
+
+def test_a_sample_too_small_for_the_folds_is_refused_before_training():
+    data = check_feature_frame(frame(n=400, defaults=40), folds=5)
+    # 40 clients hold about 4 defaults: not enough for 5 folds, enough for 3
+    with pytest.raises(FeatureFrameError, match=r"too small for 5 folds.*TARGET = 1.*"
+                                                r"sample at least 50 clients"):
+        sample_training(data, 40, seed=0, folds=5)
+    small = sample_training(data, 40, seed=0, folds=3)
+    assert small.n_train == 40 and small.y.sum() == 4
+    assert sample_training(data, 40, seed=0).n_train == 40  # no folds: no check

@@ -196,7 +196,7 @@ def build_bundle(data, out, params: BuildParams | None = None, features=None,
     training) and ``papermill.PapermillExecutionError`` if a notebook fails.
     """
     from ..features.cache import build_feature_file, read_info
-
+    from .inputs import sample_training
     from .train import load_training_data
 
     params = params or BuildParams()
@@ -230,6 +230,8 @@ def build_bundle(data, out, params: BuildParams | None = None, features=None,
         checked, _ = load_training_data(feature_file, folds=params.folds)  # fails early
         log(f"    {checked.n_train:,d} training clients ({checked.y.mean():.2%} defaults), "
             f"{len(checked.X_test):,d} test clients")
+        if params.sample is not None:  # the notebook's sample must allow the folds too
+            sample_training(checked, params.sample, params.seed, folds=params.folds)
         del checked
         done("features")
 

@@ -149,10 +149,13 @@ def check_feature_frame(frame: pd.DataFrame, folds: int = 5, features=None,
                      categorical=categorical)
 
 
-def sample_training(data: ModelData, n: int | None, seed: int = 0) -> ModelData:
+def sample_training(data: ModelData, n: int | None, seed: int = 0,
+                    folds: int | None = None) -> ModelData:
     """A stratified sample of ``n`` training clients (all of them if ``n`` is None or more).
 
     Test clients are kept. The class shares of the sample are those of the full set.
+    ``folds``: when given, a sample with fewer clients of a class than that many folds need
+    raises :class:`~scoring_lib.model.errors.FeatureFrameError` (before any training).
     """
     if n is None or n >= data.n_train:
         return data
@@ -160,7 +163,23 @@ def sample_training(data: ModelData, n: int | None, seed: int = 0) -> ModelData:
         raise ValueError(f"sample must be at least 2 clients, got {n}")
     from sklearn.model_selection import train_test_split
 
+    counts = np.bincount(data.y, minlength=2)
+    expected = np.floor(counts * n / data.n_train).astype(int)  # the split rounds near this
+    if folds is not None and expected.min() < folds:
+        cls = int(np.argmin(expected))
+        _fail(f"a sample of {n:,} training clients is too small for {folds} folds: it would "
+              f"hold about {expected[cls]} client(s) with {TARGET} = {cls} "
+              f"({counts[cls]:,} of {data.n_train:,} in all); stratified cross-validation "
+              f"needs at least {folds} of each class: sample at least "
+              f"{int(np.ceil(folds * data.n_train / counts[cls])):,} clients", [TARGET])
     idx = np.arange(data.n_train)
     keep, _ = train_test_split(idx, train_size=n, stratify=data.y, random_state=seed)
     keep = np.sort(keep)
-    return replace(data, X=data.X.iloc[keep], y=data.y[keep])
+    y = data.y[keep]
+    got = np.bincount(y, minlength=2)
+    if folds is not None and got.min() < folds:
+        cls = int(np.argmin(got))
+        _fail(f"the sample of {n:,} training clients holds {got[cls]} client(s) "
+              f"with {TARGET} = {cls}; stratified cross-validation with {folds} folds needs "
+              f"at least {folds} of each class", [TARGET])
+    return replace(data, X=data.X.iloc[keep], y=y)
