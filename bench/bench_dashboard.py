@@ -3,7 +3,8 @@
 Builds the app of :mod:`scoring_lib.dashboard` on a bundle in this process, then shows
 ``--switches`` clients drawn at random (after ``--warmup`` switches not counted) and reports,
 for each panel (score, explanation, information, comparison) and in total, the median and
-95th percentile of the time ``DashboardApp.show_client`` spends, with the comparison
+95th percentile of the time ``DashboardApp.show_client`` spends (``scorer_explain``: the part
+of the explanation panel spent in ``Scorer.explain``), with the comparison
 reference ``--reference`` (all clients, the 100 most similar, or a filtered group). Also: the
 time to load the Scorer and to build the app, a language switch, a reference switch, the
 widget messages a switch sends, and the process's resident memory.
@@ -32,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-PANELS = ("score", "explanation", "info", "comparison", "total")
+PANELS = ("score", "explanation", "scorer_explain", "info", "comparison", "total")
 
 
 def install_recording_comm() -> dict:

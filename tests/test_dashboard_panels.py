@@ -330,10 +330,11 @@ def test_an_unknown_id_gives_a_friendly_message(app, scorer):
     app.search.search.value = ""
     one(app, "sc-search-button").click()
     assert one(app, "sc-message").value
-    app.set_lang("en")
     app.show_client(123)
+    app.set_lang("en")  # the message is said again in English
     assert text_of(one(app, "sc-message")) == ("No client has the ID 123. Please check the "
                                                "number.")
+    assert app.client_id == before
     assert app.show_client(before) is True and one(app, "sc-message").value == ""
 
 

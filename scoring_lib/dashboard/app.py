@@ -12,6 +12,7 @@ friendly sentence in the message area (``sc-message``) and the traceback goes to
 
 from __future__ import annotations
 
+import html
 import logging
 import time
 from pathlib import Path
@@ -56,6 +57,7 @@ class DashboardApp:
         self.explanation = None
         self.timings: dict[str, float] = {}   # seconds per panel of the last switch
         self._example = True
+        self._message: tuple = (None, {})
 
         self.css = W.HTML(CSS)
         self.heading = W.HTML()
@@ -95,19 +97,30 @@ class DashboardApp:
     # ------------------------------------------------------------------ errors
     def _error(self, exc: BaseException, part: str) -> None:
         log.error("dashboard: %s failed", part, exc_info=(type(exc), exc, exc.__traceback__))
-        name = _PART_NAMES.get(part, (part, part))[0 if self.lang == "fr" else 1]
-        self.message.value = tr("failed", self.lang, part=name)
+        self._say("failed", part=part)
+
+    def _say(self, key: str | None, **values) -> None:
+        """Show the message ``key`` (None: no message), and keep it to say it again in
+        another language."""
+        self._message = (key, values)
+        if key is None:
+            self.message.value = ""
+            return
+        if key == "failed":
+            part = values["part"]
+            values = {"part": _PART_NAMES.get(part, (part, part))[0 if self.lang == "fr"
+                                                                  else 1]}
+        self.message.value = tr(key, self.lang, **{k: html.escape(str(v))
+                                                   for k, v in values.items()})
 
     # ------------------------------------------------------------------ client
     def _show_typed(self, text) -> None:
         typed = str(text if text is not None else "").strip()
         if not typed:
-            self.message.value = tr("empty_id", self.lang)
+            self._say("empty_id")
             return
         if parse_client_id(typed) is None:
-            import html
-
-            self.message.value = tr("not_an_id", self.lang, text=html.escape(typed[:40]))
+            self._say("not_an_id", text=typed[:40])
             return
         self.show_client(parse_client_id(typed))
 
@@ -125,10 +138,7 @@ class DashboardApp:
                 raise UnknownClientError(client_id)
             score = self.scorer.score(cid)
         except UnknownClientError:
-            import html
-
-            self.message.value = tr("unknown_id", self.lang,
-                                    client_id=html.escape(str(typed).strip()[:40]))
+            self._say("unknown_id", client_id=str(typed).strip()[:40])
             return False
         except Exception as exc:  # noqa: BLE001
             self._error(exc, "score")
@@ -137,6 +147,7 @@ class DashboardApp:
         self._example = False
         failed = []
         timings = {"score": 0.0}
+        self.timings = {}
         t = time.perf_counter()
         try:
             self.score.update(score)
@@ -153,17 +164,19 @@ class DashboardApp:
                 failed.append((part, exc))
             timings[part] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - started
-        self.timings = timings
+        self.timings.update(timings)
         if failed:
             for part, exc in failed:
                 self._error(exc, part)
             return False
-        self.message.value = ""
+        self._say(None)
         self._set_hint()
         return True
 
     def _update_explanation(self) -> None:
+        t = time.perf_counter()
         self.explanation = self.scorer.explain(self.client_id, lang=self.lang)
+        self.timings["scorer_explain"] = time.perf_counter() - t
         details = group_details(self.scorer, self.client_id, self.explanation.grouped,
                                 self.lang)
         self.explain.update(self.explanation, details)
@@ -195,18 +208,18 @@ class DashboardApp:
     def _apply_lang(self, lang: str) -> None:
         self.lang = lang
         example = self._example
+        message = self._message
         self._apply_lang_texts()
         self.search.set_lang(lang)
         self.score.set_lang(lang)
         self.explain.set_lang(lang)
         self.info.set_lang(lang)
         self.comparison.set_lang(lang, refresh=False)
-        if self.client_id is not None:
-            self.show_client(self.client_id)
+        if self.client_id is not None and self.show_client(self.client_id) \
+                and message[0] not in (None, "failed"):
+            self._say(message[0], **message[1])  # what was said, in the new language
         self._example = example
         self._set_hint()
-        if self.message.value and not self.message.value.startswith(("Aucun", "No client")):
-            self.message.value = ""
 
     # ------------------------------------------------------------------ filters
     def set_filters(self, filters: dict) -> None:
