@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -18,6 +17,8 @@ from pathlib import Path
 import pytest
 from serve_harness import ServerProcess, free_port, launch_chromium, require_browser
 from test_scoring import build_tiny_bundle
+
+from scoring_lib.cli import main as cli_main
 
 pytestmark = pytest.mark.slow
 
@@ -57,35 +58,35 @@ def browser_available():
 
 
 @pytest.fixture(scope="module")
-def tiny(browser_available, tmp_path_factory):
-    from scoring_lib.scoring import Scorer
-
-    bundle = build_tiny_bundle(tmp_path_factory.mktemp("e2e"), clients=300,
-                               test_clients=50)[0]
-    return bundle, Scorer.from_bundle(bundle)
-
-
-@pytest.fixture(scope="module")
-def bundle(tiny):
-    return tiny[0]
-
-
-@pytest.fixture(scope="module")
-def scorer(tiny):
-    return tiny[1]
+def bundle(browser_available, tmp_path_factory):
+    started = time.monotonic()
+    path = build_tiny_bundle(tmp_path_factory.mktemp("e2e"), clients=300, test_clients=50)[0]
+    print(f"tiny bundle built in {time.monotonic() - started:.1f} s")
+    return path
 
 
 @pytest.fixture(scope="module")
 def server(bundle):
+    """``scoring serve`` on the tiny bundle (preheated kernel, as ``make dashboard``)."""
     ARTIFACTS.mkdir(exist_ok=True)
+    started = time.monotonic()
     server = ServerProcess.scoring_serve(bundle, ARTIFACTS / "dashboard-e2e-server.log",
                                          port=free_port())
     server.start()
     try:
         server.wait_ready(timeout=120)
+        print(f"server answering in {time.monotonic() - started:.1f} s")
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def scorer(server, bundle):
+    """The oracle (loaded while the server's kernel runs the notebook)."""
+    from scoring_lib.scoring import Scorer
+
+    return Scorer.from_bundle(bundle)
 
 
 @pytest.fixture(autouse=True)
@@ -100,7 +101,7 @@ def server_log_on_failure(request):
 
 
 @pytest.fixture(scope="module")
-def session(server):
+def session(server, scorer):
     """The page, loaded once: ``session["page"]``, the console errors, the load time."""
     from playwright.sync_api import sync_playwright
 
@@ -238,24 +239,24 @@ def test_page_loads_with_the_first_client_and_no_console_error(session, scorer, 
     print(f"page loaded in {session['load_s']:.1f} s")
 
 
-def test_search_shows_the_probability_of_scoring_score(page, bundle, scorer):
+def test_search_shows_the_probability_of_scoring_score(page, bundle, scorer, capsys):
     _, _, client = pick_clients(scorer)
     box = page.locator(".sc-search input")
+    prefix = str(client)[:-1]
     box.fill("")
-    box.press_sequentially(str(client)[:-1], delay=30)  # suggestions while typing
-    listed = box.get_attribute("list")
-    options = page.locator(f"datalist[id='{listed}'] option")
-    page.wait_for_function(
-        """([id, client]) => Array.from(document.querySelectorAll(`datalist[id='${id}'] option`))
-            .some(o => o.value === client)""", arg=[listed, str(client)])
-    suggested = [options.nth(i).get_attribute("value") for i in range(options.count())]
-    assert 0 < len(suggested) <= 20 and str(client) in suggested
-    assert all(s.startswith(str(client)[:-1]) for s in suggested)
+    box.press_sequentially(prefix, delay=30)  # suggestions while typing
+    suggested = page.wait_for_function(
+        """([id, prefix, client]) => {
+            const values = Array.from(document.querySelectorAll(`datalist[id='${id}'] option`),
+                                      o => o.value);
+            return values.includes(client) && values.every(v => v.startsWith(prefix))
+                && values;
+        }""", arg=[box.get_attribute("list"), prefix, str(client)]).json_value()
+    assert 0 < len(suggested) <= 20
     show(page, client)
-    cli = subprocess.run([sys.executable, "-m", "scoring_lib.cli", "score", "--bundle",
-                          str(bundle), "--client", str(client), "--json"],
-                         capture_output=True, text=True, timeout=120, check=True)
-    record = json.loads(cli.stdout)
+    capsys.readouterr()
+    assert cli_main(["score", "--bundle", str(bundle), "--client", str(client), "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
     assert record["client_id"] == client
     wait_text(page, "sc-probability", lambda t: squash(t) == percent(record["probability"], "fr"),
               f"probability {percent(record['probability'], 'fr')} (scoring score --json)")
