@@ -183,12 +183,15 @@ class ComparisonPanel(W.VBox):
                                          style={"button_width": "auto"})
         self.reference.add_class("sc-reference")
         self.reference.observe(self._changed, "value")
-        self.variable = W.Dropdown(layout=W.Layout(width="320px"))
+        self.variable = W.Dropdown(layout=W.Layout(width="320px"),
+                                   style={"description_width": "initial"})
         self.variable.add_class("sc-compare-variable")
         self.variable.observe(self._changed, "value")
-        self.scatter_x = W.Dropdown(layout=W.Layout(width="300px"))
+        self.scatter_x = W.Dropdown(layout=W.Layout(width="300px"),
+                                    style={"description_width": "initial"})
         self.scatter_x.add_class("sc-scatter-x")
-        self.scatter_y = W.Dropdown(layout=W.Layout(width="300px"))
+        self.scatter_y = W.Dropdown(layout=W.Layout(width="300px"),
+                                    style={"description_width": "initial"})
         self.scatter_y.add_class("sc-scatter-y")
         for dd in (self.scatter_x, self.scatter_y):
             dd.observe(self._scatter_changed, "value")

@@ -133,7 +133,7 @@ def group_details(scorer, client_id, grouped, lang: str,
 
 
 def place_labels(segments, lo: float, hi: float, width_px: float = 820.0,
-                 char_px: float = 6.6, rows=(0.42, -0.55)) -> list[tuple[float, float, str]]:
+                 char_px: float = 6.6, rows=(0.36, -0.5)) -> list[tuple[float, float, str]]:
     """Names of the largest single-group bands, centred on their band, on two rows (above
     and below the bands); a name that would overlap one already placed on both rows is left
     out (its tooltip still says it). Returns ``(x, y, text)`` triples."""
@@ -226,19 +226,19 @@ class ExplanationPanel(W.VBox):
         self.force_bands = bq.Lines(x=[[0, 1]], y=[[0, 0]], scales=s, colors=[ORANGE],
                                     stroke_width=30, tooltip=self.force_tooltip)
         self.force_bands.on_hover(self._hover_force)
-        self.force_marks = bq.Lines(x=[[0, 0], [1, 1]], y=[[-0.8, 0.3], [-0.3, 0.75]],
+        self.force_marks = bq.Lines(x=[[0, 0], [1, 1]], y=[[-0.82, 0.3], [-0.3, 0.78]],
                                     scales=s, colors=[INK, INK], stroke_width=2,
                                     line_style="dashed")
         self.force_labels = bq.Label(x=[0], y=[0.55], text=[""], scales=s, colors=[INK],
                                      default_size=12, align="middle", font_weight="normal")
-        self.force_ends = bq.Label(x=[0, 1], y=[-0.93, 0.86], text=["", ""], scales=s,
+        self.force_ends = bq.Label(x=[0, 1], y=[-0.95, 0.9], text=["", ""], scales=s,
                                    colors=[INK, INK], default_size=12, font_weight="bold",
                                    align="middle")
         self.force_axis = bq.Axis(scale=self.fx, tick_format=".2f", num_ticks=7)
         self.force = bq.Figure(marks=[self.force_bands, self.force_marks, self.force_labels,
                                       self.force_ends], axes=[self.force_axis],
                                fig_margin={"top": 12, "bottom": 40, "left": 24, "right": 24},
-                               layout=W.Layout(width="100%", height="170px"))
+                               layout=W.Layout(width="100%", height="200px"))
         self.force.add_class("sc-force")
         self.force_title = W.HTML()
 
@@ -265,7 +265,7 @@ class ExplanationPanel(W.VBox):
         self.waterfall_axis = bq.Axis(scale=self.wx, tick_format=".2f", num_ticks=6)
         self.waterfall = bq.Figure(marks=[self.steps, self.waterfall_marks, self.step_names,
                                           self.step_values], axes=[self.waterfall_axis],
-                                   fig_margin={"top": 10, "bottom": 40, "left": 290,
+                                   fig_margin={"top": 10, "bottom": 40, "left": 310,
                                                "right": 60},
                                    layout=W.Layout(width="100%", height="380px"))
         self.waterfall.add_class("sc-waterfall")
@@ -333,7 +333,7 @@ class ExplanationPanel(W.VBox):
             self.waterfall_marks.y = [[-0.7, n - 0.3], [-0.7, n - 0.3]]
             self.step_names.x = [0.0] * n
             self.step_names.y = rows
-            self.step_names.text = [short(x["label"], 42) for x in st]
+            self.step_names.text = [short(x["label"], 40) for x in st]
             self.step_values.x = [max(x["start"], x["end"]) for x in st]
             self.step_values.y = rows
             self.step_values.text = [signed(x["contribution"], lang) for x in st]

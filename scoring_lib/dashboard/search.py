@@ -136,12 +136,12 @@ class SearchPanel(W.VBox):
 
         self.title = W.HTML()
         self.search = W.Combobox(options=[], ensure_option=False, placeholder="",
-                                 layout=W.Layout(width="auto", flex="1 1 auto"))
+                                 layout=W.Layout(width="190px", flex="1 1 auto"))
         self.search.add_class("sc-search")
         self.search.observe(self._suggest, "value")
         self.search.on_msg(self._on_message)
         self.button = W.Button(button_style="primary", icon="search",
-                               layout=W.Layout(width="auto", min_width="110px"))
+                               layout=W.Layout(width="112px", min_width="112px"))
         self.button.add_class("sc-search-button")
         self.button.on_click(lambda _: self._show())
 
