@@ -191,6 +191,20 @@ def test_a_single_class_target_stops_the_build_before_training(demo, tmp_path):
     assert code == 2
 
 
+def test_too_few_rows_for_the_folds_stop_the_build_before_any_notebook(demo, tmp_path):
+    data, _, _ = demo
+    out = tmp_path / "artifacts" / "small"
+    logged = []
+    # 600 clients with about 8 % defaults: a sample of 30 holds 2 defaults, fewer than 3 folds
+    params = BuildParams(folds=3, iterations=10, eda_sample=300, sample=30)
+    with pytest.raises(FeatureFrameError, match="too small for 3 folds"):
+        build_bundle(data, out, params, progress=False, log=logged.append)
+    assert not any("notebook" in line for line in logged), logged
+    assert sorted(p.name for p in (tmp_path / "artifacts").iterdir()) == []
+    code = main(["build", "--data", str(data), "--out", str(out), "--folds", "200"])
+    assert code == 2 and not out.exists()
+
+
 def test_build_parameters_are_checked():
     with pytest.raises(ValueError, match="folds"):
         BuildParams(folds=1)
