@@ -13,9 +13,15 @@ What it holds in memory (built once by ``from_bundle``): the scores of every cli
 index (:class:`~scoring_lib.compare.NeighbourIndex`), the features dictionary (labels, units,
 groups) and a sample of clients' numeric features, sorted, for the percentiles of the reason
 sentences. It never loads every client's ~700 features: one client's features are read from
-the bundle's Arrow IPC file (one record batch, through the file layout that ``bundle.json``
-records), and the file is read, not memory-mapped, so that the pages of the clients already
-seen do not pile up in the process's resident memory.
+the bundle's tile file (:mod:`scoring_lib.model.tiles`: one ``pread`` of the client's row
+block, about a millisecond), and the file is read, not memory-mapped, so that the pages of
+the clients already seen do not pile up in the process's resident memory.
+
+**Imports.** ``from scoring_lib.scoring import Scorer`` imports numpy, pandas and the
+explain / compare layers only; loading a bundle adds pyarrow (Parquet, Arrow IPC) and
+CatBoost, never scikit-learn, papermill or matplotlib (the model package's ``__init__`` is
+lazy, and the bundle module imports the calibration or training modules only when a caller
+uses them).
 
 **Probability, decision, risk band.** The probability is the bundle's calibrated probability
 of default; the client is refused when it is at or above the threshold (the bundle's, chosen
@@ -33,9 +39,10 @@ raises the raw score raises the displayed probability too.
 
 **Percentiles** in the reasons are those of the client's value among the clients whose value
 is known (an average of late days is compared with the clients who have instalments), in a
-sample of :data:`SAMPLE_ROWS` clients (whole record batches spread over the file; every
-client when there are fewer): with 16,384 clients the standard error of a percentile is
-under half a point, finer than the whole percents the sentences print. Comparisons
+sample of :data:`SAMPLE_ROWS` clients (runs of :data:`SAMPLE_RUN` consecutive clients evenly
+spread over the sorted order; every client when there are fewer): with 16,384 clients the
+standard error of a percentile is under half a point, finer than the whole percents the
+sentences print. Comparisons
 (:meth:`Scorer.compare`) use every client of the reference group.
 """
 
@@ -66,6 +73,7 @@ KEY = "SK_ID_CURR"
 BORDERLINE_WIDTH = 0.02
 RISK_BANDS = ("low", "borderline", "high")
 SAMPLE_ROWS = 16_384
+SAMPLE_RUN = 1024
 ROW_CACHE = 32
 #: application columns kept in memory for every client
 DESCRIPTIVE_COLUMNS = tuple(dict.fromkeys(
@@ -223,49 +231,39 @@ class Scorer:
         self._open_features()
         self._sample = self._feature_sample()
         self._model = b.model
+        self._missing_category = b.missing_category
         self._cat_indices = [self.feature_names.index(c) for c in b.categorical_features]
         self._is_cat = [i in set(self._cat_indices) for i in range(len(self.feature_names))]
         self._columns: dict[str, pd.Series] = {}
         self._rows: dict[int, list] = {}
 
     def _open_features(self) -> None:
-        """Open the bundle's feature table (Arrow IPC, layout in bundle.json: client
-        ``i`` of the sorted order is row ``i % batch_rows`` of record batch
-        ``i // batch_rows``)."""
-        import pyarrow as pa
-        import pyarrow.ipc as ipc
-
-        layout = self.bundle.manifest["client_tables"]["features"]
-        # a plain file, not a memory map: a dashboard that reads many clients would otherwise
-        # see every page it touched counted in its resident memory
-        self._reader = ipc.open_file(pa.OSFile(str(self.bundle.path / layout["file"]), "rb"))
-        self._batch_rows = int(layout["batch_rows"])
-        names = self._reader.schema.names
-        missing = [f for f in [KEY, *self.feature_names] if f not in names]
+        """Open the bundle's feature tiles (:class:`~scoring_lib.model.tiles.FeatureTiles`:
+        client ``i`` of the sorted order is row ``i``, the client id its first column)."""
+        table = self.bundle.features
+        if table.n_rows != len(self.client_ids):
+            raise ValueError(f"{table.path.name}: {table.n_rows:,d} rows for "
+                             f"{len(self.client_ids):,d} clients in the scores")
+        missing = [f for f in [KEY, *self.feature_names] if f not in table.names]
         if missing:
-            raise ValueError(f"{layout['file']}: no column(s) {', '.join(missing[:5])}")
-        self._key_field = names.index(KEY)
-        self._fields = [names.index(f) for f in self.feature_names]
+            raise ValueError(f"{table.path.name}: no column(s) {', '.join(missing[:5])}")
+        self._table = table
+        self._fields = [table.names.index(f) for f in self.feature_names]
 
     def _feature_sample(self) -> SortedColumns:
-        """Numeric features of about ``sample_rows`` clients (whole record batches, evenly
-        spread over the file), as float32."""
-        n_batches = self._reader.num_record_batches
-        take = min(n_batches, max(1, -(-self.sample_rows // self._batch_rows)))
-        chosen = np.unique(np.linspace(0, n_batches - 1, take).round().astype(np.int64))
-        numeric = [(f, j) for f, j in zip(self.feature_names, self._fields)
+        """Numeric features of about ``sample_rows`` clients (runs of :data:`SAMPLE_RUN`
+        consecutive clients, evenly spread over the sorted order), as float32."""
+        n = len(self.client_ids)
+        runs = -(-n // SAMPLE_RUN)
+        take = min(runs, max(1, -(-self.sample_rows // SAMPLE_RUN)))
+        chosen = np.unique(np.linspace(0, runs - 1, take).round().astype(np.int64))
+        numeric = [f for f in self.feature_names
                    if self.dictionary.loc[f, "kind"] != "categorical"]
-        rows = [min(self._batch_rows, len(self.client_ids) - int(b) * self._batch_rows)
-                for b in chosen]
-        matrix = np.empty((sum(rows), len(numeric)), dtype=np.float32, order="F")
-        start = 0
-        for b, n in zip(chosen, rows):  # one decompressed batch at a time
-            batch = self._reader.get_batch(int(b))
-            for k, (_, j) in enumerate(numeric):
-                matrix[start:start + n, k] = batch.column(j).to_numpy(zero_copy_only=False)
-            start += n
-            del batch
-        return SortedColumns.from_matrix([f for f, _ in numeric], matrix)
+        parts = [self._table.matrix(int(r) * SAMPLE_RUN, min(n, (int(r) + 1) * SAMPLE_RUN),
+                                    numeric).astype(np.float32) for r in chosen]
+        matrix = np.asfortranarray(np.concatenate(parts)) if parts else np.empty(
+            (0, len(numeric)), dtype=np.float32)
+        return SortedColumns.from_matrix(numeric, matrix)
 
     # -------------------------------------------------------------------------- lookup
     def _position(self, client_id) -> int:
@@ -297,14 +295,13 @@ class Scorer:
         return row
 
     def _read_row(self, pos: int) -> list:
-        """One record batch of the feature file is read, then one row of it converted."""
-        batch, row = divmod(pos, self._batch_rows)
-        one = self._reader.get_batch(batch).slice(row, 1)
-        found = one.column(self._key_field)[0].as_py()
-        if found != int(self.client_ids[pos]):
+        """One row of the feature tiles (the client id checked), as Python values: ``None``
+        when missing, ``int``, ``float``, ``str`` for categories."""
+        values = self._table.row_values(pos)
+        if values[0] != int(self.client_ids[pos]):
             raise RuntimeError(f"bundle layout: row {pos} of the feature table holds client "
-                               f"{found}, expected {self.client_ids[pos]}")
-        return [one.column(j)[0].as_py() for j in self._fields]
+                               f"{values[0]}, expected {self.client_ids[pos]}")
+        return [values[j] for j in self._fields]
 
     def features(self, client_id) -> pd.Series:
         """The model features of one client (object Series, index: feature names)."""
@@ -333,18 +330,16 @@ class Scorer:
         feature order) and the base value.
 
         The row goes to CatBoost as a plain list (categories as text, missing ones as the
-        model package's ``MISSING_CATEGORY``, as in training): building a one-row Pool from a
+        bundle's ``missing_category``, as in training): building a one-row Pool from a
         ~700-column DataFrame costs more than the SHAP values themselves.
         """
         from catboost import Pool
-
-        from .model.estimators import MISSING_CATEGORY
 
         row = []
         for value, is_cat in zip(features, self._is_cat):
             missing = value is None or value is pd.NA or value != value  # NaN != NaN
             if is_cat:
-                row.append(MISSING_CATEGORY if missing else str(value))
+                row.append(self._missing_category if missing else str(value))
             else:
                 row.append(np.nan if missing else float(value))
         pool = Pool([row], cat_features=self._cat_indices, feature_names=self.feature_names)
@@ -407,7 +402,7 @@ class Scorer:
         elif name in self._columns:
             series = self._columns[name]
         elif name in self.feature_names:
-            series = self.bundle.features.columns([name])[name].reindex(self.client_ids)
+            series = self._table.columns([name])[name].reindex(self.client_ids)
             if len(self._columns) >= 16:
                 self._columns.pop(next(iter(self._columns)))
             self._columns[name] = series

@@ -1,4 +1,5 @@
-"""The bundle: round trip, one-client reads, and refusal of tampered or truncated files.
+"""The bundle: round trip, one-client reads, the feature tiles (exact values of every
+client), and refusal of tampered, truncated or older-format files.
 
 These bundles are assembled directly (no papermill) from a small synthetic frame, so the
 tests are fast; tests/test_notebooks.py builds real ones with `scoring build`.
@@ -13,10 +14,24 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scoring_lib.model import (BundleError, Calibrator, CatBoostModel, check_feature_frame,
-                               load_bundle, score_clients, verify_bundle)
-from scoring_lib.model.bundle import (FORMAT_VERSION, MANIFEST, _canonical, complete_bundle,
-                                      write_training_outputs)
+from scoring_lib.model import (
+    BundleError,
+    Calibrator,
+    CatBoostModel,
+    check_feature_frame,
+    load_bundle,
+    score_clients,
+    verify_bundle,
+)
+from scoring_lib.model.bundle import (
+    FEATURES_FILE,
+    FORMAT_VERSION,
+    MANIFEST,
+    _canonical,
+    complete_bundle,
+    write_training_outputs,
+)
+from scoring_lib.model.tiles import FeatureTiles, write_tiles
 
 N_TRAIN, N_TEST = 2500, 400  # several batches of 1,024 rows in the client tables
 
@@ -81,7 +96,7 @@ def test_round_trip(built):
     assert bundle.feature_metadata.loc[0, "table"] == "application"
     assert bundle.manifest["format_version"] == FORMAT_VERSION
     assert sorted(bundle.manifest["files"]) == [
-        "clients.arrow", "features.arrow", "model.cbm", "reports/02_modelling.html",
+        "clients.arrow", "features.tiles", "model.cbm", "reports/02_modelling.html",
         "scores.parquet"]
     assert not (path / "training.json").exists()
     s = bundle.scores
@@ -117,7 +132,7 @@ def test_one_client_and_a_few_clients(built):
         bundle.get_client(1)
 
 
-@pytest.mark.parametrize("name", ["model.cbm", "features.arrow", "clients.arrow",
+@pytest.mark.parametrize("name", ["model.cbm", "features.tiles", "clients.arrow",
                                   "scores.parquet", "reports/02_modelling.html"])
 def test_one_changed_byte_is_refused_naming_the_file(copy, name):
     path = copy / name
@@ -129,7 +144,7 @@ def test_one_changed_byte_is_refused_naming_the_file(copy, name):
     assert info.value.file == name
 
 
-@pytest.mark.parametrize("name", ["model.cbm", "features.arrow"])
+@pytest.mark.parametrize("name", ["model.cbm", "features.tiles"])
 def test_truncated_files_are_refused_naming_the_file(copy, name):
     path = copy / name
     raw = path.read_bytes()
@@ -154,12 +169,8 @@ def test_a_truncated_manifest_is_refused(copy):
 
 
 def test_another_format_version_is_refused(copy):
-    manifest = copy / MANIFEST
-    content = json.loads(manifest.read_text())
-    content["format_version"] = FORMAT_VERSION + 1
-    content["manifest_sha256"] = __import__("hashlib").sha256(_canonical(content)).hexdigest()
-    manifest.write_text(json.dumps(content))
-    with pytest.raises(BundleError, match="format version 2.*rebuild"):
+    write_version(copy, FORMAT_VERSION + 1)
+    with pytest.raises(BundleError, match=f"format version {FORMAT_VERSION + 1}.*rebuild"):
         load_bundle(copy)
 
 
@@ -195,5 +206,172 @@ def test_rewriting_replaces_the_old_bundle_atomically(built, tmp_path):
 def test_no_pickle_in_a_bundle(built):
     for path in built[0].rglob("*"):
         if path.is_file():
-            assert path.suffix in {".json", ".cbm", ".parquet", ".arrow", ".html", ".ipynb"}
+            assert path.suffix in {".json", ".cbm", ".parquet", ".arrow", ".tiles", ".html",
+                                   ".ipynb"}
             assert path.read_bytes()[:2] not in (b"\x80\x04", b"\x80\x05"), path
+
+
+# ------------------------------------------------------------------------- feature tiles
+def assert_same_values(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    """Same index, columns, dtypes and values (NaN where NaN), bit for bit."""
+    assert list(got.columns) == list(want.columns)
+    assert got.index.equals(want.index)
+    for c in want.columns:
+        a, b = got[c], want[c]
+        assert a.dtype == b.dtype, (c, a.dtype, b.dtype)
+        if isinstance(b.dtype, pd.CategoricalDtype):
+            assert list(a.cat.categories) == list(b.cat.categories), c
+            assert np.array_equal(a.cat.codes, b.cat.codes), c
+        elif b.dtype == object:
+            assert a.tolist() == b.tolist(), c
+        else:
+            x, y = a.to_numpy(), b.to_numpy()
+            assert np.array_equal(x.view(np.uint8), y.view(np.uint8)), c  # -0.0, NaN too
+
+
+def rich_frame(n=203, seed=3):
+    """Every kind of column a feature table may hold, with missing values."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n) * 10.0 ** rng.integers(-30, 30, n)
+    x[rng.random(n) < 0.3] = np.nan
+    x[:4] = [np.inf, -np.inf, -0.0, 5e-324]
+    levels = ["Working", "Pensioner", "Commercial associate", "État"]
+    counts = rng.integers(-5, 9, n).astype(float)
+    counts[rng.random(n) < 0.2] = np.nan
+    return pd.DataFrame({
+        "SK_ID_CURR": rng.permutation(np.arange(100_000, 100_000 + n)),
+        "FLOAT": x,
+        "FLOAT32": rng.normal(size=n).astype(np.float32),
+        "DAYS": -rng.integers(0, 30_000, n),
+        "BIG": rng.choice([2 ** 53, -(2 ** 53), 0, 7], n),
+        "COUNT": pd.array(counts, dtype="Int64"),  # integers with missing values
+        "FLAG": rng.random(n) < 0.5,
+        "CAT": pd.Categorical(rng.choice(levels + [None], n), categories=levels),
+        "TEXT": pd.array(rng.choice(["a", "b", None], n), dtype="str"),
+    })
+
+
+@pytest.mark.parametrize("tile_rows,tile_columns", [(64, 64), (7, 3), (1, 1), (500, 2)])
+def test_tiles_give_back_every_value_of_every_client(tmp_path, tile_rows, tile_columns):
+    frame = rich_frame()
+    order = np.sort(frame["SK_ID_CURR"].to_numpy())[::-1]  # neither the frame's nor sorted
+    path = tmp_path / "f.tiles"
+    layout = write_tiles(frame, path, order, tile_rows, tile_columns)
+    layout = json.loads(json.dumps(layout))  # as bundle.json keeps it
+    table = FeatureTiles(path, layout)
+    want = frame.set_index("SK_ID_CURR").loc[order]
+    want["COUNT"] = want["COUNT"].astype(float)  # integers with missing values: float64
+    want["TEXT"] = pd.Categorical(want["TEXT"], categories=["a", "b"])  # text: categories
+    everyone = np.arange(len(order))
+    assert_same_values(table.rows(everyone), want)
+    shuffled = np.random.default_rng(0).permutation(everyone)
+    assert_same_values(table.rows(shuffled), want.iloc[shuffled])
+    assert_same_values(table.columns(["CAT", "FLOAT"]), want[["CAT", "FLOAT"]])
+    for pos in everyone:  # one client at a time, as Python values
+        values = table.row_values(int(pos))
+        row = want.iloc[pos]
+        assert values[0] == order[pos] and type(values[0]) is int
+        for name, value in zip(table.names[1:], values[1:]):
+            expected = row[name]
+            if pd.isna(expected):
+                assert value is None, (pos, name)
+            else:
+                assert value == expected and type(value) is type(
+                    {"DAYS": 1, "BIG": 1, "COUNT": 1, "FLAG": True, "CAT": "", "TEXT": ""}
+                    .get(name, 1.0)), (pos, name, value)
+            if name == "FLOAT" and value == 0:
+                assert np.signbit(value) == np.signbit(expected)
+    numeric = ["FLOAT", "DAYS", "FLOAT32"]
+    block = table.matrix(5, 150, numeric)
+    np.testing.assert_array_equal(block, want[numeric].iloc[5:150].to_numpy(np.float64))
+
+
+def test_a_frame_that_tiles_cannot_hold_exactly_is_refused(tmp_path):
+    frame = rich_frame(20)
+    ids = frame["SK_ID_CURR"].to_numpy()
+    too_big = frame.assign(BIG=2 ** 53 + 1)
+    with pytest.raises(ValueError, match="'BIG': integers beyond 2\\*\\*53"):
+        write_tiles(too_big, tmp_path / "a.tiles", ids)
+    dates = frame.assign(WHEN=pd.Timestamp("2020-01-01"))
+    with pytest.raises(ValueError, match="'WHEN': dtype datetime64"):
+        write_tiles(dates, tmp_path / "b.tiles", ids)
+    with pytest.raises(ValueError, match="no row for 1 client"):
+        write_tiles(frame, tmp_path / "c.tiles", np.append(ids, 1))
+
+
+def test_truncated_or_foreign_tiles_are_refused_naming_the_file(tmp_path):
+    frame = rich_frame(300)
+    path = tmp_path / "f.tiles"
+    layout = write_tiles(frame, path, frame["SK_ID_CURR"].to_numpy(), 16, 4)
+    raw = path.read_bytes()
+    for cut in (len(raw) - 1, len(raw) // 2, 10, 0):
+        path.write_bytes(raw[:cut])
+        with pytest.raises(BundleError, match="f.tiles: .*(truncated|not a feature tile)"):
+            FeatureTiles(path, layout)
+    path.write_bytes(raw)
+    with pytest.raises(BundleError, match="f.tiles: .*tiles where bundle.json's layout"):
+        FeatureTiles(path, {**layout, "rows": layout["rows"] + 16})
+    with pytest.raises(BundleError, match="f.tiles: bundle.json describes no tile layout"):
+        FeatureTiles(path, {k: v for k, v in layout.items() if k != "kinds"})
+    # a tile whose bytes changed (a bundle opened without verification)
+    first = FeatureTiles(path, layout)._offsets[0]
+    broken = bytearray(raw)
+    broken[first:first + 8] = b"\x00" * 8  # the zstd frame's magic number
+    path.write_bytes(bytes(broken))
+    with pytest.raises(BundleError, match="f.tiles: tile \\(0, 0\\) cannot be decompressed"):
+        FeatureTiles(path, layout).row_values(0)
+
+
+def test_every_client_of_a_bundle_reads_back_exactly(built):
+    path, frame, _, _ = built
+    bundle = load_bundle(path)
+    ids = bundle.scores.index.to_numpy()
+    got = bundle.get_features(ids)
+    want = frame.set_index("SK_ID_CURR").loc[ids, bundle.feature_names]
+    assert_same_values(got, want)
+    layout = bundle.manifest["client_tables"]["features"]
+    assert layout["file"] == FEATURES_FILE and layout["format"] == "tiles"
+    assert layout["rows"] == len(ids) and layout["categories"] == {"CAT": ["a", "b"]}
+
+
+def test_truncated_tiles_are_refused_even_without_verification(copy):
+    path = copy / FEATURES_FILE
+    path.write_bytes(path.read_bytes()[:-100])
+    bundle = load_bundle(copy, verify=False)
+    with pytest.raises(BundleError, match="features.tiles: truncated") as info:
+        bundle.get_client(int(bundle.scores.index[0]))
+    assert info.value.file == FEATURES_FILE
+
+
+def write_version(bundle, version):
+    manifest = bundle / MANIFEST
+    content = json.loads(manifest.read_text())
+    content["format_version"] = version
+    content["manifest_sha256"] = __import__("hashlib").sha256(_canonical(content)).hexdigest()
+    manifest.write_text(json.dumps(content))
+
+
+def test_a_format_1_bundle_is_refused_and_not_up_to_date(copy, tmp_path):
+    """Format 1 kept the features in Arrow IPC: its readers are gone, it must be rebuilt
+    (and ``scoring demo`` rebuilds it instead of calling it up to date)."""
+    from scoring_lib.model.build import DEMO_PARAMS, bundle_status
+
+    write_version(copy, 1)
+    with pytest.raises(BundleError, match="bundle.json: format version 1, this scoring_lib "
+                                          "reads version 2 only: rebuild the bundle") as info:
+        load_bundle(copy)
+    assert info.value.file == MANIFEST
+    current, reason = bundle_status(copy, tmp_path, DEMO_PARAMS)
+    assert not current and "format version 1" in reason and "rebuild" in reason
+
+
+def test_the_model_package_gives_every_public_name_on_first_use():
+    import scoring_lib.model as model
+
+    assert set(model.__all__) <= set(dir(model))
+    for name in model.__all__:
+        value = getattr(model, name)
+        module = value.__module__ if hasattr(value, "__module__") else None
+        assert module is None or module.startswith("scoring_lib.model."), (name, module)
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        model.nothing  # noqa: B018

@@ -1,5 +1,6 @@
 """The Scorer on a tiny bundle: scores, SHAP contributions that add up, agreement with
-shap.TreeExplainer, labels, reasons, similar clients, groups, comparisons, unknown ids.
+shap.TreeExplainer, labels, reasons, similar clients, groups, comparisons, unknown ids, the
+features of every client read back exactly, and a process that imports no training library.
 
 The bundle is assembled in the test from the model package's own writers (a small CatBoost
 model on 700 synthetic clients, Platt calibration), without the notebooks of ``scoring
@@ -9,6 +10,9 @@ build``, so that it takes seconds.
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -47,8 +51,8 @@ def build_tiny_bundle(folder, clients: int = 600, test_clients: int = 100, seed:
     features = fs.frame[[KEY] + training["features"]]
     apps = pd.concat([tables["application_train"], tables["application_test"]],
                      ignore_index=True).drop(columns=["TARGET"])
-    layout = {"features": B.write_client_table(features, staging / B.FEATURES_FILE, order,
-                                               batch_rows),
+    layout = {"features": B.write_tiles(features, staging / B.FEATURES_FILE, order,
+                                        tile_rows=batch_rows),
               "applications": B.write_client_table(apps, staging / B.CLIENTS_FILE, order,
                                                    batch_rows)}
     by_name = {r["feature"]: r for r in
@@ -293,3 +297,74 @@ def test_features_read_from_the_bundle_are_the_clients_own(scorer, tiny):
             a, b = got[name], want[name]
             assert (pd.isna(a) and pd.isna(b)) or a == b or a == pytest.approx(b), (cid, name)
     assert len(scorer._rows) <= ROW_CACHE
+
+
+def test_every_feature_of_every_client_is_read_back_exactly(scorer, tiny):
+    _, fs, _ = tiny
+    frame = fs.frame.set_index(KEY)[scorer.feature_names]
+    kinds = {c: ("category" if isinstance(frame[c].dtype, pd.CategoricalDtype) else
+                 "int" if pd.api.types.is_integer_dtype(frame[c].dtype) else "float")
+             for c in frame.columns}
+    types = {"category": str, "int": int, "float": float}
+    for cid in scorer.client_ids:
+        got = scorer._read_row(scorer._position(cid))  # not the cache
+        for name, value, expected in zip(scorer.feature_names, got, frame.loc[cid]):
+            if pd.isna(expected):
+                assert value is None, (cid, name, value)
+            else:
+                assert value == expected and type(value) is types[kinds[name]], (
+                    cid, name, value, expected)
+
+
+def test_a_missing_category_is_given_to_the_model_as_in_training(scorer, tiny):
+    from catboost import Pool
+
+    from scoring_lib.model.estimators import MISSING_CATEGORY, catboost_frame
+
+    assert scorer.bundle.missing_category == MISSING_CATEGORY
+    _, fs, _ = tiny
+    cats = scorer.bundle.categorical_features
+    frame = fs.frame.set_index(KEY).loc[scorer.client_ids, scorer.feature_names]
+    ids = list(frame.index[frame[cats].isna().any(axis=1)][:3])
+    assert ids, "the tiny data set should have clients with a missing category"
+    X = catboost_frame(frame.loc[ids], cats)
+    pool = Pool(X, cat_features=[scorer.feature_names.index(c) for c in cats])
+    expected = scorer.bundle.model.get_feature_importance(pool, type="ShapValues")
+    for i, cid in enumerate(ids):
+        ours, base = scorer.contributions(int(cid))
+        np.testing.assert_allclose(ours.to_numpy(), expected[i, :-1], rtol=0, atol=1e-9)
+        assert base == pytest.approx(expected[i, -1], abs=1e-12)
+
+
+def test_a_scorer_process_imports_no_training_library(tiny):
+    """A dashboard process holds a Scorer: scikit-learn, papermill, matplotlib, nbconvert
+    and shap are never imported, neither by the import nor by loading and using it."""
+    heavy = ("sklearn", "papermill", "matplotlib", "nbconvert", "nbformat", "shap")
+    code = ("import sys\n"
+            "from scoring_lib.scoring import Scorer\n"
+            f"print(sorted(m for m in {heavy + ('catboost',)!r} if m in sys.modules))\n"
+            "s = Scorer.from_bundle(sys.argv[1])\n"
+            "c = int(s.client_ids[3])\n"
+            "s.explain(c); s.similar_clients(c); s.compare(c, reference={'gender': 'F'})\n"
+            f"print(sorted(m for m in {heavy + ('catboost',)!r} if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code, str(tiny[0])], capture_output=True,
+                         text=True, timeout=300, check=False)
+    assert out.returncode == 0, out.stderr
+    after_import, after_use = out.stdout.strip().splitlines()
+    assert after_import == "[]"  # catboost waits for a bundle too
+    assert after_use == "['catboost']"
+
+
+def test_an_older_format_bundle_is_refused_with_a_rebuild_message(tiny, tmp_path):
+    from scoring_lib.model import BundleError
+    from scoring_lib.model.bundle import MANIFEST, _canonical
+
+    copy = tmp_path / "old"
+    shutil.copytree(tiny[0], copy)
+    manifest = json.loads((copy / MANIFEST).read_text())
+    manifest["format_version"] = 1
+    manifest["manifest_sha256"] = __import__("hashlib").sha256(
+        _canonical(manifest)).hexdigest()
+    (copy / MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(BundleError, match="format version 1.*rebuild the bundle"):
+        Scorer.from_bundle(copy)

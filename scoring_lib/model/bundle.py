@@ -1,6 +1,6 @@
 """The bundle ``artifacts/<name>/``: write it atomically, load it only if it is intact.
 
-Layout (format version 1)
+Layout (format version 2)
 -------------------------
 ``bundle.json``      the manifest: format and version, creation time, library versions, data
                      and code fingerprints, build parameters, cost weights, ``threshold``,
@@ -13,19 +13,25 @@ Layout (format version 1)
                      TARGET, PROBA_RAW, PROBA (calibrated), DECISION, PROBA_OOF. Small
                      (a few columns): a dashboard loads it whole, and its row order is the
                      row order of the two client tables below.
-``clients.arrow``    the application columns (descriptive, for display and comparison) and
-``features.arrow``   the model features, as **Arrow IPC files** (zstd-compressed record
-                     batches of ``batch_rows`` rows, same row order as ``scores.parquet``).
-                     Client ``i`` of the sorted order is row ``i % batch_rows`` of batch
-                     ``i // batch_rows``: reading one client memory-maps the file and
-                     decompresses one batch (about a thousand rows), never the whole table;
-                     a few columns of every client can be read without the others.
+``clients.arrow``    the application columns (descriptive, for display and comparison), as
+                     an **Arrow IPC file** (zstd-compressed record batches of ``batch_rows``
+                     rows, same row order as ``scores.parquet``): a few columns of every
+                     client are read without the others.
+``features.tiles``   the model features (and SK_ID_CURR first), same row order, as a float64
+                     matrix cut into zstd-compressed tiles of 64 clients x 64 columns
+                     (:mod:`.tiles`; categories as codes, the category lists, each column's
+                     dtype and the tile sizes in the layout that ``bundle.json`` records):
+                     one client is read with one ``pread`` and a few small decompressions
+                     (about a millisecond), one column of every client in under a second.
 ``reports/``         the executed notebooks (``.ipynb`` and ``.html``).
 
-No pickle anywhere: JSON, Parquet, Arrow IPC and CatBoost's format only. Arrow IPC was
-chosen over Parquet row groups because its footer stays small (one entry per batch, not per
-batch and column: with ~700 columns and 350 row groups a Parquet footer is tens of MB to
-parse on every open) and a memory-mapped batch is read without touching the others.
+No pickle anywhere: JSON, Parquet, Arrow IPC, the tile file and CatBoost's format only.
+Arrow IPC was chosen over Parquet row groups because its footer stays small (one entry per
+batch, not per batch and column: with ~700 columns and 350 row groups a Parquet footer is
+tens of MB to parse on every open). Format version 1 kept the features in Arrow IPC too, but
+reading one client there decodes ~700 column buffers of a whole batch (20-35 ms, whatever
+the batch size): version 2 bundles are refused by older code and version 1 bundles by this
+one, with a message that says to rebuild.
 
 Files starting with ``.`` (e.g. ``reports/.ipynb_checkpoints``) are ignored by the checks.
 """
@@ -42,32 +48,36 @@ import shutil
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
-from .calibration import Calibrator
 from .errors import BundleError
 from .inputs import KEY
-from .train import decide
+from .tiles import FeatureTiles, write_tiles
+
+if TYPE_CHECKING:  # the calibration module imports scikit-learn: loaded only when used
+    from .calibration import Calibrator
 
 FORMAT = "scoring_lib.bundle"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "bundle.json"
 MODEL_FILE = "model.cbm"
 SCORES_FILE = "scores.parquet"
 CLIENTS_FILE = "clients.arrow"
-FEATURES_FILE = "features.arrow"
+FEATURES_FILE = "features.tiles"
 TRAINING_FILE = "training.json"  # written by the modelling notebook, merged into MANIFEST
 REPORTS = "reports"
 BATCH_ROWS = 1024
 _CHUNK = 1 << 20
 
 __all__ = ["BATCH_ROWS", "FORMAT_VERSION", "Bundle", "BundleError", "ClientRecord",
-           "complete_bundle", "finalize_bundle", "library_versions", "load_bundle", "sha256_file",
-           "verify_bundle", "write_client_table", "write_training_outputs"]
+           "FeatureTiles", "complete_bundle", "finalize_bundle", "library_versions",
+           "load_bundle", "sha256_file", "verify_bundle", "write_client_table", "write_tiles",
+           "write_training_outputs"]
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -131,15 +141,20 @@ def write_training_outputs(folder, model, calibrator: Calibrator, threshold: flo
     """What the modelling notebook hands to the build: ``model.cbm``, ``scores.parquet``
     and ``training.json`` (threshold, calibration, ``info``: metrics, candidates, params...).
 
-    ``model``: a fitted :class:`~scoring_lib.model.estimators.CatBoostModel`.
+    ``model``: a fitted :class:`~scoring_lib.model.estimators.CatBoostModel`. The record also
+    keeps the text that stands for a missing category in the model's input
+    (``missing_category``), so that a reader scores a client without the estimators module.
     """
+    from .estimators import MISSING_CATEGORY
+
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     model.model_.save_model(str(folder / MODEL_FILE), format="cbm")
     scores.to_parquet(folder / SCORES_FILE, index=False, compression="zstd")
     record = {**info, "threshold": float(threshold), "calibration": calibrator.to_dict(),
               "features": [str(c) for c in model.feature_names_in_],
-              "categorical_features": list(model.categorical_)}
+              "categorical_features": list(model.categorical_),
+              "missing_category": MISSING_CATEGORY}
     (folder / TRAINING_FILE).write_text(json.dumps(jsonable(record), indent=1,
                                                    allow_nan=False))
 
@@ -174,7 +189,9 @@ def write_client_table(frame: pd.DataFrame, path, order: np.ndarray,
 def complete_bundle(staging, target, features: pd.DataFrame, applications: pd.DataFrame,
                     manifest: dict, feature_metadata: list[dict] | None = None) -> Path:
     """Finish a bundle whose ``staging`` folder holds :func:`write_training_outputs`' files
-    (and any ``reports/``): write the two client tables in the row order of the scores,
+    (and any ``reports/``): write the two client tables in the row order of the scores
+    (features: :func:`~scoring_lib.model.tiles.write_tiles`; applications:
+    :func:`write_client_table`),
     merge ``training.json`` and ``manifest`` into ``bundle.json``, then rename into place.
 
     ``features``: the feature frame (SK_ID_CURR as a column or the index); only the model's
@@ -187,8 +204,8 @@ def complete_bundle(staging, target, features: pd.DataFrame, applications: pd.Da
         features = features.reset_index()
     order = pd.read_parquet(staging / SCORES_FILE, columns=[KEY])[KEY].to_numpy()
     layouts = {
-        "features": write_client_table(features[[KEY] + training["features"]],
-                                       staging / FEATURES_FILE, order),
+        "features": write_tiles(features[[KEY] + training["features"]],
+                                staging / FEATURES_FILE, order),
         "applications": write_client_table(applications, staging / CLIENTS_FILE, order),
     }
     by_name = {r["feature"]: r for r in feature_metadata or []}
@@ -246,8 +263,8 @@ def read_manifest(path) -> dict:
     version = manifest.get("format_version")
     if version != FORMAT_VERSION:
         raise BundleError(f"format version {version!r}, this scoring_lib reads version "
-                          f"{FORMAT_VERSION}: rebuild the bundle with `scoring build`",
-                          path, MANIFEST)
+                          f"{FORMAT_VERSION} only: rebuild the bundle with `scoring build` "
+                          f"(`scoring demo` rebuilds artifacts/demo)", path, MANIFEST)
     try:
         expected = hashlib.sha256(_canonical(manifest)).hexdigest()
     except ValueError as exc:
@@ -375,6 +392,8 @@ class Bundle:
 
     @cached_property
     def calibrator(self) -> Calibrator:
+        from .calibration import Calibrator
+
         return Calibrator.from_dict(self.manifest["calibration"])
 
     # -- data
@@ -387,17 +406,36 @@ class Bundle:
     def _positions(self) -> pd.Index:
         return self.scores.index
 
-    def _table(self, key: str) -> _ClientTable:
-        layout = self.manifest["client_tables"][key]
-        return _ClientTable(self.path / layout["file"], int(layout["batch_rows"]))
+    def _layout(self, key: str) -> dict:
+        layout = (self.manifest.get("client_tables") or {}).get(key)
+        if not isinstance(layout, dict) or "file" not in layout:
+            raise BundleError(f"no layout of the {key} table in client_tables", self.path,
+                              MANIFEST)
+        return layout
 
     @cached_property
     def applications(self) -> _ClientTable:
-        return self._table("applications")
+        layout = self._layout("applications")
+        return _ClientTable(self.path / layout["file"], int(layout["batch_rows"]))
 
     @cached_property
-    def features(self) -> _ClientTable:
-        return self._table("features")
+    def features(self) -> FeatureTiles:
+        """The model features (:class:`~scoring_lib.model.tiles.FeatureTiles`, opened on
+        first use: ``rows(positions)``, ``columns(names)``, ``row_values(position)``)."""
+        layout = self._layout("features")
+        if layout.get("format") != "tiles":
+            raise BundleError("the features table is not a tile file: rebuild the bundle "
+                              "with `scoring build`", self.path, MANIFEST)
+        return FeatureTiles(self.path / layout["file"], layout, bundle=self.path)
+
+    @property
+    def missing_category(self) -> str:
+        """The text that stands for a missing category in the model's input."""
+        value = self.manifest.get("missing_category")
+        if not isinstance(value, str):
+            raise BundleError("no missing_category (the model's text for a missing "
+                              "category): rebuild the bundle", self.path, MANIFEST)
+        return value
 
     def positions(self, ids) -> np.ndarray:
         ids = np.atleast_1d(np.asarray(ids))
@@ -407,8 +445,8 @@ class Bundle:
         return pos
 
     def get_client(self, sk_id_curr: int) -> ClientRecord:
-        """Scores, application columns and features of one client (reads one batch of each
-        client table)."""
+        """Scores, application columns and features of one client (reads one batch of the
+        application table and one row block of the feature tiles)."""
         pos = self.positions([sk_id_curr])
         return ClientRecord(int(sk_id_curr), self.scores.iloc[pos[0]],
                             self.applications.rows(pos).iloc[0],
@@ -443,6 +481,8 @@ class Bundle:
         return self.calibrator.transform(self.model.predict_proba(X)[:, 1])
 
     def decide(self, proba) -> np.ndarray:
+        from .train import decide
+
         return decide(proba, self.threshold)
 
     def __repr__(self) -> str:
