@@ -218,3 +218,18 @@ def test_real_server_enforces_the_token_and_serves_from_the_pool(bundle, tmp_pat
         except BaseException:
             print(server.log_text())
             raise
+
+
+# ------------------------------------------------------------- the browser tests' guard
+def test_missing_browser_fails_in_ci_and_skips_elsewhere(monkeypatch, tmp_path):
+    import serve_harness
+
+    monkeypatch.setattr(serve_harness, "CHROMIUM", str(tmp_path / "chromium"))
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception) as failed:
+        serve_harness.require_browser()
+    assert "chromium" in str(failed.value) and "apt-get install chromium" in str(failed.value)
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception) as skipped:
+        serve_harness.require_browser()
+    assert "apt-get install chromium" in str(skipped.value)
