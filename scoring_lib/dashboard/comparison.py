@@ -200,9 +200,10 @@ class ComparisonPanel(W.VBox):
         # histogram
         self.hx = bq.LinearScale()
         self.hy = bq.LinearScale(min=0.0)
+        self.bar_tooltip = bq.Tooltip(fields=["x", "y"], formats=[",.4~f", ".1f"])
         self.bars = bq.Bars(x=[0.0, 1.0], y=[[0.0, 0.0], [0.0, 0.0]], type="grouped",
                             scales={"x": self.hx, "y": self.hy}, colors=[BLUE, ORANGE],
-                            padding=0.1, opacities=[0.85, 0.85])
+                            padding=0.1, opacities=[0.85, 0.85], tooltip=self.bar_tooltip)
         self.client_line = bq.Lines(x=[0.0, 0.0], y=[0.0, 1.0],
                                     scales={"x": self.hx, "y": self.hy}, colors=[INK],
                                     stroke_width=3, line_style="dashed")
@@ -224,9 +225,10 @@ class ComparisonPanel(W.VBox):
         self.sx = bq.LinearScale()
         self.sy = bq.LinearScale()
         s = {"x": self.sx, "y": self.sy}
+        self.point_tooltip = bq.Tooltip(fields=["x", "y"], formats=[",.4~f", ",.4~f"])
         self.points = {band: bq.Scatter(x=[], y=[], scales=s, colors=[BAND_COLOURS[band]],
                                         default_size=14, opacities=[0.55],
-                                        stroke=None)
+                                        stroke=None, tooltip=self.point_tooltip)
                        for band in BANDS}
         self.client_point = bq.Scatter(x=[], y=[], scales=s, colors=["black"], marker="diamond",
                                        default_size=200, stroke="white")
@@ -389,6 +391,7 @@ class ComparisonPanel(W.VBox):
             self.bars.x = d["x"]
             self.bars.y = [d["repaid"], d["defaulted"]]
             self.hist_x_axis.label = variable_label(self.scorer, variable, lang)
+            self.bar_tooltip.labels = [self.hist_x_axis.label, tr("hist_axis_y", lang)]
             if np.isnan(d["human_value"]):
                 self.client_line.x, self.client_line.y = [], []
             else:
@@ -439,6 +442,7 @@ class ComparisonPanel(W.VBox):
             self.scatter_y_axis.tick_format = tick_format(self.scorer, yv)
             self.scatter_x_axis.label = variable_label(self.scorer, xv, lang)
             self.scatter_y_axis.label = variable_label(self.scorer, yv, lang)
+            self.point_tooltip.labels = [self.scatter_x_axis.label, self.scatter_y_axis.label]
 
     def _guarded(self, fn) -> None:
         try:
