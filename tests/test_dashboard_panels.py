@@ -7,6 +7,7 @@ import html
 import json
 import logging
 import re
+import shutil
 from pathlib import Path
 
 import bqplot as bq
@@ -359,7 +360,19 @@ def test_a_bundle_that_cannot_be_opened_is_a_page_that_says_so(tmp_path):
     app = build_app(tmp_path / "nowhere")
     assert isinstance(app, UnavailableApp)
     assert "nowhere" in text_of(one(app, "sc-message"))
+    assert "Traceback" not in one(app, "sc-message").value
     assert app.show_client(1) is False
+
+
+def test_a_bundle_of_another_format_says_why(scorer, tmp_path):
+    copy = tmp_path / "old"
+    shutil.copytree(scorer.bundle.path, copy)
+    manifest = json.loads((copy / "bundle.json").read_text())
+    manifest["format_version"] = 0
+    (copy / "bundle.json").write_text(json.dumps(manifest))
+    app = build_app(copy)
+    assert isinstance(app, UnavailableApp)
+    assert "format version 0" in text_of(one(app, "sc-message"))
 
 
 def test_build_app_takes_a_bundle_path(scorer):

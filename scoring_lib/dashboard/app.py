@@ -238,13 +238,15 @@ class UnavailableApp:
     """What :func:`build_app` returns when the bundle cannot be opened: a page that says so
     in plain words."""
 
-    def __init__(self, bundle, lang: str = "fr"):
+    def __init__(self, bundle, lang: str = "fr", reason: str | None = None):
         self.scorer = None
+        self.reason = reason
         text = (f"Le dossier de scores « {bundle} » n'a pas pu être ouvert. Vérifiez le chemin "
                 f"ou reconstruisez-le (make demo)." if lang == "fr" else
                 f"The scoring bundle “{bundle}” could not be opened. Check the path or "
                 f"rebuild it (make demo).")
-        message = W.HTML(f"<p>{text}</p>")
+        detail = (f"<p class='sc-note'>{html.escape(reason)}</p>" if reason else "")
+        message = W.HTML(f"<p>{html.escape(text)}</p>{detail}")
         message.add_class("sc-message")
         self.widget = W.VBox([W.HTML(CSS), message])
         self.widget.add_class("sc-app")
@@ -269,7 +271,12 @@ def build_app(bundle, lang: str = "fr", client=None):
     else:
         try:
             scorer = Scorer.from_bundle(Path(bundle))
-        except Exception:  # noqa: BLE001 - the page says it in words, the log has the rest
+        except Exception as exc:  # noqa: BLE001 - the page says it in words, the log the rest
             log.exception("dashboard: cannot open bundle %s", bundle)
-            return UnavailableApp(bundle, lang)
+            # a BundleError says in one sentence which file is at fault and why (missing,
+            # changed, another format version): shown to whoever runs the server
+            from ..model.errors import BundleError
+
+            return UnavailableApp(bundle, lang, str(exc) if isinstance(exc, BundleError)
+                                  else None)
     return DashboardApp(scorer, lang=lang, client=client)
