@@ -223,8 +223,9 @@ def candidate_models(iterations: int = 300, seed: int = 0, depth: int = 6,
                      names=None) -> dict:
     """The estimators compared in cross-validation, by name (see :data:`LABELS`).
 
-    ``iterations``: boosting rounds of CatBoost and HistGradientBoosting (the random forest
-    grows 100 trees). ``names``: a subset of :data:`LABELS` to build (default all).
+    ``iterations``: boosting rounds of CatBoost, and the most HistGradientBoosting may use
+    before it stops early (the random forest grows 100 trees). ``names``: a subset of
+    :data:`LABELS` to build (default all).
     """
     if iterations < 1:
         raise ValueError(f"iterations must be at least 1, got {iterations}")
