@@ -21,6 +21,9 @@ What it does, in order:
    is not a loopback one (a token is then generated with :mod:`secrets` when none was given).
    The token goes into the traitlets configuration, never onto a command line; the printed URL
    carries it (``?token=...``), after which the browser keeps a login cookie.
+
+Voilà's page handler is subclassed for one fix (:func:`voila_application`): a closed page's
+kernel is shut down at once instead of waiting to be culled.
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ from urllib.parse import quote
 
 __all__ = ["CULL_IDLE_TIMEOUT", "CULL_INTERVAL", "DASHBOARD_NOTEBOOK", "DEFAULT_IP",
            "DEFAULT_PORT", "ServeError", "ServeOptions", "check_bundle", "dashboard_url",
-           "is_loopback", "kernel_environment", "resolve_token", "serve", "voila_config"]
+           "is_loopback", "kernel_environment", "resolve_token", "serve", "voila_application",
+           "voila_config"]
 
 DEFAULT_PORT = 8866
 DEFAULT_IP = "127.0.0.1"
@@ -142,6 +146,30 @@ def voila_config(options: ServeOptions, token: str | None) -> dict:
     }
 
 
+def voila_application():
+    """Voilà's application class, with the page handler setting the ``_xsrf`` cookie.
+
+    The page asks the server to shut its kernel down when it is closed (a POST sent from
+    ``beforeunload`` with the ``_xsrf`` cookie's value), but Voilà 0.5's page response does
+    not set that cookie, so the request is refused (403) and the kernel stays until it is
+    culled (voila-dashboards/voila#1458). Reading ``xsrf_token`` sets the cookie.
+    """
+    from voila.app import Voila
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    class PageHandler(TornadoVoilaHandler):
+        async def get(self, path=None):
+            self.xsrf_token  # noqa: B018 - the property sets the _xsrf cookie
+            return await super().get(path)
+
+    class ScoringVoila(Voila):
+        def init_handlers(self):
+            return [(rule[0], PageHandler, *rule[2:]) if rule[1] is TornadoVoilaHandler
+                    else rule for rule in super().init_handlers()]
+
+    return ScoringVoila
+
+
 def serve(options: ServeOptions, out=None) -> int:
     """Check, configure and run Voilà until it is stopped (Ctrl-C or SIGTERM)."""
     from traitlets.config import Config
@@ -156,13 +184,11 @@ def serve(options: ServeOptions, out=None) -> int:
     config = voila_config(options, token)
     os.environ.update(kernel_environment(bundle, base={}))
 
-    from voila.app import Voila
-
     url = dashboard_url(options.ip, options.port, token)
     why = ("" if token is None else " (token generated: keep the URL)" if generated
            else " (token required)")
     print(f"Serving {notebook.name} on the bundle {bundle}", file=out)
     print(f"Dashboard: {url}{why}", file=out)
     print("Stop with Ctrl-C.", file=out, flush=True)
-    Voila.launch_instance(argv=[str(notebook)], config=Config(config))
+    voila_application().launch_instance(argv=[str(notebook)], config=Config(config))
     return 0

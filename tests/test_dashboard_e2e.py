@@ -369,3 +369,11 @@ def test_no_console_error_during_the_session(session, server):
     """Last: every interaction above happened without a console error or uncaught error."""
     assert bad_console_errors(session["errors"], server.base_url) == []
     assert "Traceback" not in session["page"].content()
+
+
+def test_closing_the_page_shuts_its_kernel_down(session, server):
+    """Very last (it leaves the page): the kernel goes at once, not when culled."""
+    kernel = server.wait_log(r"Using pre-heated kernel: ([0-9a-f-]+)", timeout=5)[1]
+    session["page"].goto("about:blank")  # beforeunload: the page's shutdown request
+    server.wait_log(rf"Kernel shutdown: {kernel}", timeout=30)
+    assert "_xsrf' argument missing" not in server.log_text()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
 import re
 import shutil
+import sys
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -192,29 +194,51 @@ def test_serve_generates_a_token_off_loopback(bundle, tmp_path, monkeypatch, cap
 
 # ------------------------------------------------------------------------ a real server
 @pytest.mark.slow
-def test_real_server_enforces_the_token_and_serves_from_the_pool(bundle, tmp_path):
+def test_real_server_token_pool_shutdown_and_culling(bundle, tmp_path):
+    """serve() in a child process (as `scoring serve` runs it), with short culling times:
+    the token is enforced; the page comes from the preheated kernel with SCORING_BUNDLE set;
+    the page's shutdown request (what it sends when closed) is accepted; a kernel left
+    without a page is culled (15 s here: a shorter time can cull a kernel still starting)."""
     nb = env_notebook(tmp_path)
     token = "t0k-" + "x" * 20
-    server = ServerProcess.scoring_serve(bundle, tmp_path / "serve.log", token=token,
-                                         notebook=nb)
+    port = free_port()
+    code = ("import sys; from scoring_lib.serve import ServeOptions, serve; "
+            f"sys.exit(serve(ServeOptions(bundle={str(bundle)!r}, port={port}, "
+            f"token={token!r}, notebook={str(nb)!r}, cull_idle_timeout=15, cull_interval=2)))")
+    server = ServerProcess([sys.executable, "-c", code], tmp_path / "serve.log", port)
     with server:
         try:
             server.wait_ready(timeout=120, pool=True)
             assert f"?token={token}" in server.log_text()  # the printed URL
             base = server.base_url
-            without = http_status(base)
-            assert without in (302, 403), without
-            wrong = http_status(base + "?token=wrong")
-            assert wrong in (302, 403), wrong
-            with urllib.request.urlopen(base + "?token=" + urllib.parse.quote(token),
-                                        timeout=120) as response:
+            assert http_status(base) in (302, 403)  # Voilà's login page, no notebook
+            assert http_status(base + "?token=wrong") in (302, 403)
+            jar = http.cookiejar.CookieJar()
+            browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+            with browser.open(base + "?token=" + urllib.parse.quote(token),
+                              timeout=120) as response:
                 assert response.status == 200
                 html = response.read().decode()
             assert f"bundle=[{bundle.resolve()}]" in html
-            # the page came from the preheated kernel (VOILA_PREHEAT is "False" otherwise)
-            assert "preheat=[True]" in html
-            server.wait_log(r"Using pre-heated kernel", timeout=10)
-            assert "Traceback" not in html
+            # from the preheated kernel (VOILA_PREHEAT is "False" in a kernel started on request)
+            assert "preheat=[True]" in html and "Traceback" not in html
+            used = server.wait_log(r"Using pre-heated kernel: ([0-9a-f-]+)", timeout=10)[1]
+
+            # what the page's beforeunload handler sends: the _xsrf cookie's value in a form
+            xsrf = {c.name: c.value for c in jar}.get("_xsrf")
+            assert xsrf, f"the page set no _xsrf cookie: {[c.name for c in jar]}"
+            form = urllib.parse.urlencode({"_xsrf": xsrf}).encode()
+            with browser.open(f"{base}voila/api/shutdown/{used}", data=form,
+                              timeout=30) as response:
+                assert response.status == 204
+            server.wait_log(rf"Kernel shutdown: {used}", timeout=30)
+
+            # a second page, never connected: its kernel is culled after 15 s idle
+            with browser.open(base, timeout=120) as response:  # the login cookie suffices
+                assert "bundle=[" in response.read().decode()
+            culled = server.wait_log(r"Culling '\w+' kernel '[^']+' \(([0-9a-f-]+)\)",
+                                     timeout=60)[1]
+            assert culled != used
         except BaseException:
             print(server.log_text())
             raise
