@@ -185,9 +185,9 @@ def summary(values) -> dict:
 
 def session_on(browser, bundle: Path, switches: int, log: Path) -> dict:
     """One --no-preheat server on ``bundle``: load the page, switch clients, kernel memory."""
-    from scoring_lib.scoring import Scorer
+    from scoring_lib.model.bundle import load_bundle
 
-    ids = Scorer.from_bundle(bundle).client_ids.to_numpy()
+    ids = load_bundle(bundle, verify=False).scores.index.to_numpy()
     server = ServerProcess.scoring_serve(bundle, log, port=free_port(), preheat=False)
     with server:
         server.wait_ready(timeout=600)
