@@ -462,13 +462,14 @@ def test_comparison_reference_switch_follows_scorer_compare(app, scorer):
 def test_kept_bars_give_each_client_the_position_scorer_compare_gives(app, scorer):
     panel = app.comparison
     app.set_filters({"gender": "M"})
-    for ref, spec in (("all", None), ("group", {"gender": "M"})):
+    for ref, spec in (("all", None), ("group", {"gender": "M"}), ("similar", "similar")):
         panel.reference.value = ref
         for variable in ("DAYS_EMPLOYED", "EXT_SOURCE_1", "AMT_ANNUITY"):
             panel.variable.value = variable
             for cid in some_ids(scorer):
                 app.show_client(cid)
-                comparison = scorer.compare(cid, reference=spec, variables=[variable])
+                comparison = scorer.compare(cid, reference=spec, variables=[variable],
+                                            k=100)
                 row = comparison.summary.loc[variable]
                 d = panel.hist
                 if row["percentile"] != row["percentile"]:  # unknown value

@@ -14,8 +14,9 @@ from __future__ import annotations
 import bqplot as bq
 import ipywidgets as W
 import numpy as np
+import pandas as pd
 
-from ..compare import SortedReference
+from ..compare import SortedReference, compare
 from ..data.schema import DAYS_SENTINEL, SENTINEL_COLUMNS
 from ..explain.units import format_value
 from .text import number, probability_text, tr
@@ -169,6 +170,7 @@ class ComparisonPanel(W.VBox):
         self._sample_key = None
         self._histograms: dict = {}  # (variable, reference) -> (Comparison, SortedReference)
         self._values: dict[str, np.ndarray] = {}
+        self._similar: tuple = (None, np.empty(0, dtype=np.int64))
         self._ticks = (np.empty(0), np.empty(0))
         self._columns: dict[str, np.ndarray] = {}
         self._bands = scorer.clients["risk_band"].to_numpy(dtype=object)
@@ -329,11 +331,19 @@ class ComparisonPanel(W.VBox):
             self._columns[variable] = to_human(self.scorer, variable, values)
         return self._columns[variable]
 
+    def similar_positions(self) -> np.ndarray:
+        """Positions of the current client's :data:`K_SIMILAR` most similar clients (one
+        ``Scorer.similar_clients`` query per client, shared by both charts)."""
+        if self._similar[0] != self.client_id:
+            near = self.scorer.similar_clients(self.client_id, K_SIMILAR).neighbours
+            rows = np.sort(self.scorer.client_ids.get_indexer(near["SK_ID_CURR"].to_numpy()))
+            self._similar = (self.client_id, rows)
+        return self._similar[1]
+
     def _reference_positions(self) -> np.ndarray:
         ref = self.reference.value
         if ref == "similar":
-            near = self.scorer.similar_clients(self.client_id, K_SIMILAR).neighbours
-            return np.sort(self.scorer.client_ids.get_indexer(near["SK_ID_CURR"].to_numpy()))
+            return self.similar_positions()
         if ref == "group" and self._get_filters():
             positions = np.flatnonzero(self.scorer.group_mask(self._get_filters()))
             if len(positions) > MAX_POINTS:
@@ -350,21 +360,28 @@ class ComparisonPanel(W.VBox):
         self.update_scatter()
 
     def comparison_for(self, variable: str):
-        """``(Comparison, client)`` for the current client: ``Scorer.compare`` against the
-        similar clients every time; against all clients or a group, the bars of the first
-        call are kept and only the client's position (value and rank shares, the same
-        mid-rank definition as ``compare``) is computed again."""
+        """``(Comparison, client)`` for the current client. Against the similar clients:
+        :func:`scoring_lib.compare.compare` on the neighbours of :meth:`similar_positions`
+        (what ``Scorer.compare(reference="similar")`` does, without a second neighbour
+        query). Against all clients or a group: ``Scorer.compare``'s bars of the first call
+        are kept and only the client's position (value and rank shares, the same mid-rank
+        definition) is computed again."""
         spec = self.reference_spec()
-        if spec == "similar":
-            return self.scorer.compare(self.client_id, reference="similar",
-                                       variables=[variable], k=K_SIMILAR), None
+        if variable not in self._values:
+            self._values[variable] = reference_values(self.scorer, variable)
+        if spec == "similar":  # Scorer.compare(reference="similar") on the neighbours the
+            rows = self.similar_positions()  # scatter shows too: one neighbour query
+            values = self._values[variable]
+            pos = self.scorer.client_ids.get_loc(int(self.client_id))
+            frame = pd.DataFrame({variable: values[rows]})
+            target = self.scorer.clients["TARGET"].to_numpy()[rows]
+            return compare(pd.Series({variable: values[pos]}), frame, [variable],
+                           target=target), None
         key = (variable, None if spec is None else tuple(sorted(
             (k, repr(v)) for k, v in spec.items())))
         if key not in self._histograms:
             comparison = self.scorer.compare(self.client_id, reference=spec,
                                              variables=[variable], k=K_SIMILAR)
-            if variable not in self._values:
-                self._values[variable] = reference_values(self.scorer, variable)
             values = self._values[variable]
             if spec is not None:
                 values = values[self.scorer.group_mask(spec)]
@@ -372,8 +389,6 @@ class ComparisonPanel(W.VBox):
                 self._histograms.pop(next(iter(self._histograms)))
             self._histograms[key] = (comparison, SortedReference(values))
         comparison, reference = self._histograms[key]
-        if variable not in self._values:
-            self._values[variable] = reference_values(self.scorer, variable)
         value = self._values[variable][self.scorer.client_ids.get_loc(int(self.client_id))]
         value = None if np.isnan(value) else float(value)
         return comparison, (value, reference.shares(value))
