@@ -31,15 +31,16 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+import socket
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 __all__ = ["CULL_IDLE_TIMEOUT", "CULL_INTERVAL", "DASHBOARD_NOTEBOOK", "DEFAULT_IP",
-           "DEFAULT_PORT", "ServeError", "ServeOptions", "check_bundle", "dashboard_url",
-           "is_loopback", "kernel_environment", "resolve_token", "serve", "voila_application",
-           "voila_config"]
+           "DEFAULT_PORT", "ServeError", "ServeOptions", "check_bundle", "check_port",
+           "dashboard_url", "is_loopback", "kernel_environment", "resolve_token", "serve",
+           "voila_application", "voila_config"]
 
 DEFAULT_PORT = 8866
 DEFAULT_IP = "127.0.0.1"
@@ -146,6 +147,23 @@ def voila_config(options: ServeOptions, token: str | None) -> dict:
     }
 
 
+def check_port(ip: str, port: int) -> None:
+    """:class:`ServeError` when ``ip:port`` cannot be listened on (taken, or a bad address)."""
+    try:
+        infos = socket.getaddrinfo(ip or None, port, type=socket.SOCK_STREAM,
+                                   flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise ServeError(f"--ip {ip!r} is not an address of this machine: {exc}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise ServeError(f"cannot listen on {ip}:{port} ({exc.strerror}): is another "
+                             "server running there? Choose another --port") from None
+
+
 def voila_application():
     """Voilà's application class, with the page handler setting the ``_xsrf`` cookie.
 
@@ -182,6 +200,7 @@ def serve(options: ServeOptions, out=None) -> int:
                          "runs from a checkout of the repository: pip install -e .)")
     token, generated = resolve_token(options.ip, options.token)
     config = voila_config(options, token)
+    check_port(options.ip, options.port)
     os.environ.update(kernel_environment(bundle, base={}))
 
     url = dashboard_url(options.ip, options.port, token)

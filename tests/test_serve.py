@@ -257,3 +257,18 @@ def test_missing_browser_fails_in_ci_and_skips_elsewhere(monkeypatch, tmp_path):
     with pytest.raises(pytest.skip.Exception) as skipped:
         serve_harness.require_browser()
     assert "apt-get install chromium" in str(skipped.value)
+
+
+def test_a_taken_port_is_refused_before_starting(bundle, tmp_path, capsys):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--bundle", str(bundle), "--port", str(port),
+                     "--notebook", str(env_notebook(tmp_path))]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}" in err and "--port" in err
+    with pytest.raises(S.ServeError, match="not an address"):
+        S.check_port("no-such-host.invalid", 8870)
