@@ -42,7 +42,7 @@ def test_interpretation_says_the_decision_and_closeness():
 
 
 def test_count_text_has_the_plain_number():
-    assert count_text(0) == "Aucun client ne correspond à ces filtres."
+    assert count_text(0) == "0 client : aucun ne correspond à ces filtres."
     assert count_text(1, "en") == "1 matching client"
     assert count_text(356255) == "356255 clients correspondent"
 

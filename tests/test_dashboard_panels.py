@@ -258,6 +258,12 @@ def test_filters_fill_the_table_with_the_scorers_group(app, scorer):
     one(app, "sc-filter-band").value = "high"
     both = scorer.group({**filters, "decision": "refused", "risk_band": "high"})
     assert list(app.search.matches) == list(both.index)
+    # refused means at or above the threshold: never in the low band
+    app.set_filters({"decision": "refused", "risk_band": "low"})
+    assert len(scorer.group({"decision": "refused", "risk_band": "low"})) == 0
+    assert text_of(one(app, "sc-results-count")).startswith("0 client")
+    assert all(r.layout.display == "none" for r in app.search.rows)
+    assert one(app, "sc-page-prev").disabled and one(app, "sc-page-next").disabled
     app.set_filters({})
     assert len(app.search.matches) == len(scorer.client_ids)
     assert one(app, "sc-filter-decision").value == ""
