@@ -198,7 +198,7 @@ def snapshot(page) -> dict:
 
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"dashboard-{name}.png"), full_page=True)
+    page.locator(".sc-app").first.screenshot(path=str(ARTIFACTS / f"dashboard-{name}.png"))
 
 
 def bad_console_errors(errors, base_url: str) -> list:
@@ -333,6 +333,32 @@ def test_filtering_updates_the_table(page, scorer):
     wait_rows([int(x) for x in ids[:20]], "first page of all clients")
 
 
+def test_comparison_with_the_most_similar_clients(page, scorer):
+    from scoring_lib.dashboard.comparison import K_SIMILAR
+
+    first, _, _ = pick_clients(scorer)
+    show(page, first)
+    buttons = page.locator(".sc-reference button")
+    buttons.nth(0).click()  # all clients
+    everyone = figure_marks(page, "sc-scatter")["dots"]
+    assert everyone > K_SIMILAR + 1  # the tiny bundle has 350 clients
+    histogram = figure_svg(page, "sc-compare-hist")
+    buttons.nth(1).click()  # the k most similar clients
+    deadline = time.monotonic() + STEP_TIMEOUT_MS / 1000
+    while time.monotonic() < deadline and (
+            figure_marks(page, "sc-scatter")["dots"] > K_SIMILAR + 1
+            or figure_svg(page, "sc-compare-hist") == histogram):
+        time.sleep(0.2)
+    assert 0 < figure_marks(page, "sc-scatter")["dots"] <= K_SIMILAR + 1  # + the client
+    assert figure_svg(page, "sc-compare-hist") != histogram
+    screenshot(page, "similar-clients")
+    buttons.nth(0).click()
+    deadline = time.monotonic() + STEP_TIMEOUT_MS / 1000
+    while time.monotonic() < deadline and figure_marks(page, "sc-scatter")["dots"] != everyone:
+        time.sleep(0.2)
+    assert figure_marks(page, "sc-scatter")["dots"] == everyone
+
+
 def test_unknown_id_shows_the_friendly_message(page, scorer):
     first, _, _ = pick_clients(scorer)
     show(page, first)
@@ -358,7 +384,8 @@ def test_language_toggle_switches_to_english(page, scorer):
     wait_text(page, "sc-probability", lambda t: squash(t) == percent(score.probability, "en"),
               "the probability in the English format")
     assert page.locator(".sc-search-button").inner_text().strip() != ""
-    assert "Crédit" not in text_of(page, "sc-app")
+    wait_text(page, "sc-app", lambda t: not re.search(r"Crédit|Identité|Probabilité", t),
+              "no French word left on the page")
     screenshot(page, "english")
     page.locator(".sc-lang button", has_text="FR").click()
     wait_text(page, "sc-decision", lambda t: squash(t) == squash(DECISIONS["fr"][score.decision]),
