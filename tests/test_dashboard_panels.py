@@ -419,6 +419,46 @@ def test_language_toggle_changes_every_text_and_back(app, scorer):
     assert one(app, "sc-search-button").description == "Afficher"
 
 
+def every_text(app) -> str:
+    """Everything the page can show: widget values, descriptions, options, tooltips, and
+    the figures' mark labels and texts, axis labels."""
+    parts = []
+    for w in walk(app.widget):
+        for name in ("value", "description", "tooltip", "placeholder"):
+            value = getattr(w, name, None)
+            if isinstance(value, str) and (name != "value" or isinstance(w, W.HTML)):
+                parts.append(value)
+        if isinstance(w, (W.Dropdown, W.ToggleButtons)):
+            parts += [str(label) for label, _ in w.options]
+        if isinstance(w, bq.Figure):
+            for mark in w.marks:
+                parts += [str(x) for x in getattr(mark, "text", [])]
+                parts += [str(x) for x in (mark.labels or [])]
+                if isinstance(mark.tooltip, bq.Tooltip):
+                    parts += [str(x) for x in mark.tooltip.labels]
+            parts += [str(a.label) for a in w.axes]
+    return "\n".join(parts)
+
+
+FRENCH = ("Crédit", "Identité", "Probabilité", "Ce client", "Client moyen", "Risque",
+          "Autres facteurs", " ans", "Répartition", "échantillon", "Rubriques", "Filtrer",
+          "Tous", "Toutes", "Afficher", "Comparer", "Pourquoi", "Seuil", "Exemple")
+
+
+def test_nothing_french_is_left_in_english(app, scorer):
+    app.show_client(some_ids(scorer)[1])
+    app.comparison.reference.value = "similar"
+    app.set_lang("en")
+    text = every_text(app)
+    left = [w for w in FRENCH if w in text]
+    assert left == [], left
+    app.set_lang("fr")
+    text = every_text(app)
+    assert "Crédit" in text and "Ce client" in text
+    assert "Probability of default" not in text and "This client" not in text
+    app.comparison.reference.value = "all"
+
+
 def test_language_keeps_the_filters_and_the_reference(app, scorer):
     app.set_filters({"gender": "M"})
     app.comparison.reference.value = "similar"

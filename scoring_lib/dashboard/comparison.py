@@ -172,6 +172,7 @@ class ComparisonPanel(W.VBox):
         self._values: dict[str, np.ndarray] = {}
         self._similar: tuple = (None, np.empty(0, dtype=np.int64))
         self._ticks = (np.empty(0), np.empty(0))
+        self._shown_points = 0
         self._columns: dict[str, np.ndarray] = {}
         self._bands = scorer.clients["risk_band"].to_numpy(dtype=object)
         rng = np.random.default_rng(0)
@@ -442,9 +443,10 @@ class ComparisonPanel(W.VBox):
                     mark.x, mark.y = x[keep], y[keep]
                 self._ticks = (x[ok], y[ok])
                 self._sample_key = key
-                self.scatter_note.value = tr("scatter_note", lang,
-                                             n=number(int(ok.sum()), 0, lang),
-                                             max=number(MAX_POINTS, 0, lang))
+                self._shown_points = int(ok.sum())
+            self.scatter_note.value = tr("scatter_note", lang,
+                                         n=number(self._shown_points, 0, lang),
+                                         max=number(MAX_POINTS, 0, lang))
             cx, cy = x_all[pos], y_all[pos]
             if np.isnan(cx) or np.isnan(cy):
                 self.client_point.x, self.client_point.y = [], []
