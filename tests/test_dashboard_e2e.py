@@ -198,7 +198,15 @@ def snapshot(page) -> dict:
 
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page.locator(".sc-app").first.screenshot(path=str(ARTIFACTS / f"dashboard-{name}.png"))
+    # the whole app: a viewport as tall as the app (off-screen parts are not painted)
+    size = page.viewport_size
+    height = page.locator(".sc-app").first.evaluate("el => el.scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 200, 8000)})
+    try:
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(ARTIFACTS / f"dashboard-{name}.png"), full_page=True)
+    finally:
+        page.set_viewport_size(size)
 
 
 def bad_console_errors(errors, base_url: str) -> list:
