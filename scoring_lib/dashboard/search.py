@@ -13,6 +13,7 @@ import ipywidgets as W
 import numpy as np
 
 from ..explain import level_text
+from ..explain.units import is_missing
 from .text import count_text, number, probability_text, tr
 
 MAX_SUGGESTIONS = 20
@@ -329,15 +330,18 @@ class SearchPanel(W.VBox):
 
 def _row_text(row, lang: str) -> str:
     """One line that describes a client of the table."""
-    gender = level_text("CODE_GENDER", row["CODE_GENDER"], lang)
+    gender = ("" if is_missing(row["CODE_GENDER"])
+              else level_text("CODE_GENDER", row["CODE_GENDER"], lang))
     age = row["DAYS_BIRTH"]
     years = "" if age != age else f", {int(-age // 365.25)} {tr('years', lang)}"
-    contract = level_text("NAME_CONTRACT_TYPE", row["NAME_CONTRACT_TYPE"], lang)
+    contract = ("" if is_missing(row["NAME_CONTRACT_TYPE"])
+                else level_text("NAME_CONTRACT_TYPE", row["NAME_CONTRACT_TYPE"], lang))
     decision = str(row["decision"])
     colour = "#D55E00" if decision == "refused" else "#0072B2"
     credit = row["AMT_CREDIT"]
-    amount = "" if credit != credit else (f" · {number(credit, 0, lang)}\u202f€" if lang == "fr"
-                                         else f" · €{number(credit, 0, lang)}")
-    return (f"{gender.capitalize()}{years} · {contract}{amount}<br>"
+    amount = "" if credit != credit else (f"{number(credit, 0, lang)}\u202f€" if lang == "fr"
+                                         else f"€{number(credit, 0, lang)}")
+    who = ", ".join(x for x in (gender.capitalize(), years.lstrip(", ")) if x)
+    return (" · ".join(x for x in (who, contract, amount) if x) + "<br>"
             f"<b>{probability_text(row['probability'], lang)}</b> · "
             f"<span style='color:{colour}'>{tr(decision, lang)}</span>")
