@@ -404,6 +404,8 @@ class ComparisonPanel(W.VBox):
             self.hist_x_axis.tick_values = nice_ticks(
                 [*d["x"], d["human_value"]] if not np.isnan(d["human_value"]) else d["x"])
             self.hist_x_axis.tick_format = tick_format(self.scorer, variable)
+            self.hy.min, self.hy.max = 0.0, top * 1.08
+            self.hist_y_axis.tick_values = nice_ticks([0.0, top * 1.08], 5)
             self.bars.x = d["x"]
             self.bars.y = [d["repaid"], d["defaulted"]]
             self.hist_x_axis.label = variable_label(self.scorer, variable, lang)
