@@ -17,6 +17,7 @@ import ipywidgets as W
 import numpy as np
 
 from ..explain.units import format_value, is_missing, missing_text
+from .comparison import nice_ticks
 from .text import number, tr
 from .theme import BLUE, INK, ORANGE
 
@@ -234,7 +235,7 @@ class ExplanationPanel(W.VBox):
         self.force_ends = bq.Label(x=[0, 1], y=[-0.95, 0.9], text=["", ""], scales=s,
                                    colors=[INK, INK], default_size=12, font_weight="bold",
                                    align="middle")
-        self.force_axis = bq.Axis(scale=self.fx, tick_format=".2f", num_ticks=7)
+        self.force_axis = bq.Axis(scale=self.fx, tick_format=".2~f", num_ticks=7)
         self.force = bq.Figure(marks=[self.force_bands, self.force_marks, self.force_labels,
                                       self.force_ends], axes=[self.force_axis],
                                fig_margin={"top": 12, "bottom": 40, "left": 24, "right": 24},
@@ -262,7 +263,7 @@ class ExplanationPanel(W.VBox):
         self.step_values = bq.Label(x=[0], y=[0], text=[""], scales=s, colors=[INK],
                                     default_size=11, align="start", x_offset=6, y_offset=4,
                                     apply_clip=False, font_weight="normal")
-        self.waterfall_axis = bq.Axis(scale=self.wx, tick_format=".2f", num_ticks=6)
+        self.waterfall_axis = bq.Axis(scale=self.wx, tick_format=".2~f", num_ticks=6)
         self.waterfall = bq.Figure(marks=[self.steps, self.waterfall_marks, self.step_names,
                                           self.step_values], axes=[self.waterfall_axis],
                                    fig_margin={"top": 10, "bottom": 40, "left": 310,
@@ -304,6 +305,7 @@ class ExplanationPanel(W.VBox):
         placed = place_labels(segs, lo - pad, hi + pad)
         with self.force.hold_sync():
             self.fx.min, self.fx.max = lo - pad, hi + pad
+            self.force_axis.tick_values = nice_ticks([lo - pad, hi + pad], 7)
             self.force_bands.x = [[x["start"], x["end"]] for x in segs]
             self.force_bands.y = [[0.0, 0.0] for _ in segs]
             self.force_bands.colors = [_colour(x) for x in segs]
@@ -324,6 +326,7 @@ class ExplanationPanel(W.VBox):
         rows = [float(n - 1 - i) for i in range(n)]
         with self.waterfall.hold_sync():
             self.wx.min, self.wx.max = lo - pad, hi + pad
+            self.waterfall_axis.tick_values = nice_ticks([lo - pad, hi + pad], 6)
             self.wy.min, self.wy.max = -0.7, max(n, 1) - 0.3
             self.steps.x = [[x["start"], x["end"]] for x in st]
             self.steps.y = [[r, r] for r in rows]
