@@ -263,9 +263,13 @@ class ExplanationPanel(W.VBox):
         self.step_values = bq.Label(x=[0], y=[0], text=[""], scales=s, colors=[INK],
                                     default_size=11, align="start", x_offset=6, y_offset=4,
                                     apply_clip=False, font_weight="normal")
+        self.waterfall_ends = bq.Label(x=[0, 1], y=[0, 0], text=["", ""], scales=s,
+                                       colors=["#52606D", INK], default_size=11,
+                                       align="middle", apply_clip=False)
         self.waterfall_axis = bq.Axis(scale=self.wx, tick_format=".2~f", num_ticks=6)
         self.waterfall = bq.Figure(marks=[self.steps, self.waterfall_marks, self.step_names,
-                                          self.step_values], axes=[self.waterfall_axis],
+                                          self.step_values, self.waterfall_ends],
+                                   axes=[self.waterfall_axis],
                                    fig_margin={"top": 10, "bottom": 40, "left": 310,
                                                "right": 60},
                                    layout=W.Layout(width="100%", height="380px"))
@@ -327,13 +331,16 @@ class ExplanationPanel(W.VBox):
         with self.waterfall.hold_sync():
             self.wx.min, self.wx.max = lo - pad, hi + pad
             self.waterfall_axis.tick_values = nice_ticks([lo - pad, hi + pad], 6)
-            self.wy.min, self.wy.max = -0.7, max(n, 1) - 0.3
+            self.wy.min, self.wy.max = -0.7, max(n, 1) + 0.2
             self.steps.x = [[x["start"], x["end"]] for x in st]
             self.steps.y = [[r, r] for r in rows]
             self.steps.colors = [_colour(x) for x in st]
             self.steps.labels = [x["label"] for x in st]
             self.waterfall_marks.x = [[base, base], [steps["output"], steps["output"]]]
-            self.waterfall_marks.y = [[-0.7, n - 0.3], [-0.7, n - 0.3]]
+            self.waterfall_marks.y = [[-0.7, n - 0.5], [-0.7, n - 0.5]]
+            self.waterfall_ends.x = [base, steps["output"]]
+            self.waterfall_ends.y = [n - 0.25, n - 0.25]
+            self.waterfall_ends.text = [tr("force_base", lang), tr("force_client", lang)]
             self.step_names.x = [0.0] * n
             self.step_names.y = rows
             self.step_names.text = [short(x["label"], 40) for x in st]
