@@ -201,7 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--folds", type=_folds, default=5, help="cross-validation folds (default 5)")
     p.add_argument("--seed", type=int, default=0, help="seed of folds, sampling and models")
     p.add_argument("--iterations", type=_positive, default=300,
-                   help="boosting rounds of CatBoost and HistGradientBoosting (default 300)")
+                   help="boosting rounds of CatBoost, and the most HistGradientBoosting may use "
+                        "(it stops early) (default 300)")
     p.add_argument("--sample", type=_positive, default=None,
                    help="train on a stratified sample of N training clients (default: all); "
                    "every client is still scored")
