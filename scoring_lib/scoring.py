@@ -48,6 +48,8 @@ sentences print. Comparisons
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -93,6 +95,36 @@ _WORDS = {
            "borderline": "borderline", "high": "high risk",
            "raises": "What raises the risk:", "lowers": "What lowers the risk:"},
 }
+
+
+class _Recent:
+    """The ``size`` values used last, by key (least recently used evicted), safe to share
+    between threads: a dashboard server's advisors call one Scorer at the same time.
+
+    ``get(key, make)``: the value kept for ``key``, else ``make()`` (called outside the lock,
+    so that two threads read two clients at once; if both make the same key, the first kept
+    wins)."""
+
+    def __init__(self, size: int):
+        self.size = int(size)
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, make):
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()
+        with self._lock:
+            value = self._items.setdefault(key, value)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 class UnknownClientError(KeyError):
@@ -234,8 +266,8 @@ class Scorer:
         self._missing_category = b.missing_category
         self._cat_indices = [self.feature_names.index(c) for c in b.categorical_features]
         self._is_cat = [i in set(self._cat_indices) for i in range(len(self.feature_names))]
-        self._columns: dict[str, pd.Series] = {}
-        self._rows: dict[int, list] = {}
+        self._columns = _Recent(16)
+        self._rows = _Recent(ROW_CACHE)
 
     def _open_features(self) -> None:
         """Open the bundle's feature tiles (:class:`~scoring_lib.model.tiles.FeatureTiles`:
@@ -285,14 +317,8 @@ class Scorer:
     def _row(self, pos: int) -> list:
         """The model features of the client at ``pos``, as Python values in feature order;
         the last :data:`ROW_CACHE` clients read are kept (an advisor comes back to the same
-        client: another language, another comparison)."""
-        row = self._rows.pop(pos, None)
-        if row is None:
-            row = self._read_row(pos)
-            if len(self._rows) >= ROW_CACHE:
-                self._rows.pop(next(iter(self._rows)))
-        self._rows[pos] = row  # most recent last
-        return row
+        client: another language, another comparison). Safe from several threads."""
+        return self._rows.get(pos, lambda: self._read_row(pos))
 
     def _read_row(self, pos: int) -> list:
         """One row of the feature tiles (the client id checked), as Python values: ``None``
@@ -399,13 +425,9 @@ class Scorer:
         from the bundle (all clients, that column only; kept for later calls)."""
         if name in self.clients.columns:
             series = self.clients[name]
-        elif name in self._columns:
-            series = self._columns[name]
         elif name in self.feature_names:
-            series = self._table.columns([name])[name].reindex(self.client_ids)
-            if len(self._columns) >= 16:
-                self._columns.pop(next(iter(self._columns)))
-            self._columns[name] = series
+            series = self._columns.get(name, lambda: self._table.columns([name])[name]
+                                       .reindex(self.client_ids))
         else:
             raise ValueError(f"variables: {name!r} is neither a descriptive column nor a "
                              f"model feature of this bundle")

@@ -368,3 +368,51 @@ def test_an_older_format_bundle_is_refused_with_a_rebuild_message(tiny, tmp_path
     (copy / MANIFEST).write_text(json.dumps(manifest))
     with pytest.raises(BundleError, match="format version 1.*rebuild the bundle"):
         Scorer.from_bundle(copy)
+
+
+def test_the_row_cache_is_safe_under_concurrent_advisors(tiny):
+    """Several threads (a server's advisors) score and explain clients of one Scorer at once,
+    with thread switches forced every microsecond: every call answers for its own client,
+    and none fails (a race in the row cache used to raise KeyError, read as "unknown
+    client", or RuntimeError). More clients than the cache holds, so that rows are evicted
+    all the time."""
+    import threading
+
+    from scoring_lib.scoring import ROW_CACHE
+
+    scorer = Scorer.from_bundle(tiny[0])
+    ids = [int(i) for i in scorer.client_ids[: 3 * ROW_CACHE]]
+    expected = {cid: float(scorer.bundle.scores.loc[cid, "PROBA"]) for cid in ids}
+    features = {cid: scorer.features(cid).tolist() for cid in ids[:8]}
+    errors, done = [], []
+
+    def advisor(k: int) -> None:
+        try:
+            for j in range(1500):
+                cid = ids[(k * 7 + j * 5) % len(ids)]
+                if j % 250 == 0:
+                    explanation = scorer.explain(cid)
+                    assert explanation.score.client_id == cid
+                    assert explanation.score.probability == expected[cid]
+                else:
+                    row = scorer.features(cid)
+                    if cid in features:
+                        assert [x == y or (x != x and y != y) for x, y in
+                                zip(row.tolist(), features[cid])] == [True] * len(row)
+                    assert scorer.score(cid).probability == expected[cid]
+            done.append(k)
+        except BaseException as exc:  # noqa: BLE001 (reported below)
+            errors.append(f"thread {k}: {type(exc).__name__}: {exc}")
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=advisor, args=(k,)) for k in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert errors == [] and sorted(done) == list(range(8))
+    assert len(scorer._rows) == ROW_CACHE  # bounded: the least recently used were dropped
