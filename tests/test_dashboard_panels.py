@@ -109,7 +109,30 @@ def test_start_client_and_language_can_be_chosen(scorer):
     assert app.client_id == cid and app.lang_toggle.value == "en"
     assert text_of(one(app, "sc-decision")) == "Loan refused"
     with pytest.raises(ValueError, match="lang"):
-        build_app(scorer, lang="de")
+        DashboardApp(scorer, lang="de")  # the class takes only a language it speaks
+
+
+def test_an_unknown_language_opens_the_page_in_french_and_says_so(scorer, caplog):
+    """SCORING_LANG=de: the page (build_app, as the notebook calls it) is in French with one
+    line that says why, and the log says it too; never an error."""
+    with caplog.at_level(logging.WARNING, logger="scoring_lib.dashboard"):
+        app = build_app(scorer, lang="de")
+    assert isinstance(app, DashboardApp) and app.lang == "fr"
+    assert app.lang_toggle.value == "fr"
+    assert text_of(one(app, "sc-notice")) == ("Langue « de » non prise en charge : la page "
+                                              "est en français (langues : fr, en).")
+    assert text_of(one(app, "sc-decision")) in ("Crédit accordé", "Crédit refusé")
+    assert one(app, "sc-message").value == ""
+    assert "language 'de' is not supported" in caplog.text
+    app.set_lang("en")  # the line follows the language toggle
+    assert text_of(one(app, "sc-notice")) == ("Language “de” is not supported: the page "
+                                              "opened in French (languages: fr, en).")
+    for asked, lang in (("EN", "en"), (" fr ", "fr"), ("", "fr"), (None, "fr")):
+        app = build_app(scorer, lang=asked)  # case and spaces ignored; empty: the default
+        assert app.lang == lang and one(app, "sc-notice").value == ""
+    hostile = build_app(scorer, lang="<img src=x onerror=alert(1)>")
+    assert "<img" not in one(hostile, "sc-notice").value
+    assert "&lt;img src=x" in one(hostile, "sc-notice").value
 
 
 # ----------------------------------------------------------------------------- score

@@ -7,12 +7,13 @@
 Every figure and widget is built once; switching client only assigns mark data and widget
 values. Nothing raises into the page: an unknown ID or a failed computation is written as a
 friendly sentence in the message area (``sc-message``) and the traceback goes to the
-``scoring_lib.dashboard`` logger.
+``scoring_lib.dashboard`` logger. A language the dashboard does not speak (``SCORING_LANG=de``)
+opens the page in French with one line that says so (``sc-notice``). Every HTML value is
+built by :mod:`.safe` (data escaped).
 """
 
 from __future__ import annotations
 
-import html
 import logging
 import time
 from pathlib import Path
@@ -24,8 +25,9 @@ from .comparison import ComparisonPanel
 from .explanation import ExplanationPanel, group_details
 from .info import InfoPanel
 from .score import ScorePanel
-from .search import SearchPanel
-from .text import LANGS, tr
+from .safe import esc, tag
+from .search import MAX_ID_DIGITS, SearchPanel, is_number
+from .text import LANGS, resolve_lang, shorten, tr
 from .theme import CSS
 
 log = logging.getLogger("scoring_lib.dashboard")
@@ -35,24 +37,29 @@ _PART_NAMES = {"score": ("score", "score"), "explanation": ("explication", "expl
                "comparison": ("comparaison", "comparison"),
                "suggestions": ("suggestions", "suggestions"), "filters": ("filtres", "filters"),
                "language": ("langue", "language")}
+#: messages about what is being typed in the ID box (cleared when the box is fine again)
+_TYPING = ("not_an_id", "unknown_id", "empty_id")
 
 
 def parse_client_id(text) -> int | None:
-    """The client id in what was typed (spaces ignored), or None if it is not a number."""
-    if isinstance(text, int):
+    """The client id in what was typed (spaces ignored), or None if it is not a number (ASCII
+    digits only) or has more digits than any id can have."""
+    if isinstance(text, int) and not isinstance(text, bool):
         return text
     digits = "".join(str(text if text is not None else "").split())
-    return int(digits) if digits.isdigit() else None
+    return int(digits) if is_number(digits) and len(digits) <= MAX_ID_DIGITS else None
 
 
 class DashboardApp:
     """The advisor dashboard on one :class:`~scoring_lib.scoring.Scorer`."""
 
-    def __init__(self, scorer: Scorer, lang: str = "fr", client=None):
+    def __init__(self, scorer: Scorer, lang: str = "fr", client=None,
+                 unknown_lang: str | None = None):
         if lang not in LANGS:
             raise ValueError(f"lang must be 'fr' or 'en', got {lang!r}")
         self.scorer = scorer
         self.lang = lang
+        self.unknown_lang = unknown_lang  # asked for, not spoken: said in sc-notice
         self.client_id: int | None = None
         self.explanation = None
         self.timings: dict[str, float] = {}   # seconds per panel of the last switch
@@ -70,20 +77,22 @@ class DashboardApp:
         header.add_class("sc-header")
         self.message = W.HTML("")
         self.message.add_class("sc-message")
+        self.notice = W.HTML("")
+        self.notice.add_class("sc-notice")
         self.hint = W.HTML("")
         self.hint.add_class("sc-hint")
 
         self.search = SearchPanel(scorer, lang, on_show=self._show_typed,
                                   on_pick=self._picked, on_filters=self._filters_changed,
-                                  on_error=self._error)
+                                  on_error=self._error, on_typed=self._typed)
         self.score = ScorePanel(lang)
         self.explain = ExplanationPanel(scorer, lang)
         self.info = InfoPanel(scorer, lang)
         self.comparison = ComparisonPanel(scorer, lang, lambda: self.search.filters,
                                           on_error=self._error)
         sidebar = W.VBox([self.search], layout=W.Layout(width="360px", min_width="320px"))
-        main = W.VBox([self.hint, self.message, self.score, self.explain, self.info,
-                       self.comparison], layout=W.Layout(flex="1 1 auto", width="100%"))
+        main = W.VBox([self.notice, self.hint, self.message, self.score, self.explain,
+                       self.info, self.comparison], layout=W.Layout(flex="1 1 auto", width="100%"))
         self.widget = W.VBox([self.css, header,
                               W.HBox([sidebar, main], layout=W.Layout(width="100%",
                                                                       align_items="flex-start"))])
@@ -110,17 +119,28 @@ class DashboardApp:
             part = values["part"]
             values = {"part": _PART_NAMES.get(part, (part, part))[0 if self.lang == "fr"
                                                                   else 1]}
-        self.message.value = tr(key, self.lang, **{k: html.escape(str(v))
-                                                   for k, v in values.items()})
+        self.message.value = esc(tr(key, self.lang, **values))
 
     # ------------------------------------------------------------------ client
+    def _typed(self, problem) -> None:
+        """What is typed in the ID box changed: say what is wrong with it, or clear what
+        was said about it."""
+        if problem is not None:
+            key, values = problem
+            self._say(key, **values)
+        elif self._message[0] in _TYPING:
+            self._say(None)
+
     def _show_typed(self, text) -> None:
         typed = str(text if text is not None else "").strip()
         if not typed:
             self._say("empty_id")
             return
-        if parse_client_id(typed) is None:
-            self._say("not_an_id", text=typed[:40])
+        if not is_number("".join(typed.split())):
+            self._say("not_an_id", text=shorten(typed))
+            return
+        if parse_client_id(typed) is None:  # more digits than any id
+            self._say("unknown_id", client_id=shorten(typed))
             return
         self.show_client(parse_client_id(typed))
 
@@ -138,7 +158,7 @@ class DashboardApp:
                 raise UnknownClientError(client_id)
             score = self.scorer.score(cid)
         except UnknownClientError:
-            self._say("unknown_id", client_id=str(typed).strip()[:40])
+            self._say("unknown_id", client_id=shorten(str(typed).strip()))
             return False
         except Exception as exc:  # noqa: BLE001
             self._error(exc, "score")
@@ -182,7 +202,7 @@ class DashboardApp:
         self.explain.update(self.explanation, details)
 
     def _set_hint(self) -> None:
-        self.hint.value = (tr("example_hint", self.lang, client_id=self.client_id)
+        self.hint.value = (esc(tr("example_hint", self.lang, client_id=self.client_id))
                            if self._example and self.client_id is not None else "")
 
     # ------------------------------------------------------------------ language
@@ -202,8 +222,10 @@ class DashboardApp:
             self._error(exc, "language")
 
     def _apply_lang_texts(self) -> None:
-        self.heading.value = (f"<h1>{tr('title', self.lang)}</h1>"
-                              f"<p>{tr('subtitle', self.lang)}</p>")
+        self.heading.value = tag("h1", tr("title", self.lang)) + tag("p", tr("subtitle",
+                                                                            self.lang))
+        self.notice.value = ("" if self.unknown_lang is None else esc(
+            tr("unknown_lang", self.lang, asked=shorten(self.unknown_lang, 20))))
 
     def _apply_lang(self, lang: str) -> None:
         self.lang = lang
@@ -245,8 +267,8 @@ class UnavailableApp:
                 f"ou reconstruisez-le (make demo)." if lang == "fr" else
                 f"The scoring bundle “{bundle}” could not be opened. Check the path or "
                 f"rebuild it (make demo).")
-        detail = (f"<p class='sc-note'>{html.escape(reason)}</p>" if reason else "")
-        message = W.HTML(f"<p>{html.escape(text)}</p>{detail}")
+        detail = tag("p", reason, css="sc-note") if reason else ""
+        message = W.HTML(tag("p", text) + detail)
         message.add_class("sc-message")
         self.widget = W.VBox([W.HTML(CSS), message])
         self.widget.add_class("sc-app")
@@ -263,9 +285,17 @@ class UnavailableApp:
 
 def build_app(bundle, lang: str = "fr", client=None):
     """The dashboard on ``bundle`` (a bundle folder or a built :class:`Scorer`), in ``lang``,
-    showing ``client`` (default: the bundle's first client) as an example."""
-    if lang not in LANGS:
-        raise ValueError(f"lang must be 'fr' or 'en', got {lang!r}")
+    showing ``client`` (default: the bundle's first client) as an example.
+
+    ``lang`` comes from the server's environment (``SCORING_LANG``): a language the
+    dashboard does not speak gives the page in French, with one line that says so (and a
+    warning in the log), never an error."""
+    asked = lang
+    lang, known = resolve_lang(asked)
+    unknown_lang = None if known else str(asked).strip()
+    if unknown_lang is not None:
+        log.warning("dashboard: language %r is not supported (fr, en): the page is in %s",
+                    asked, lang)
     if isinstance(bundle, Scorer):
         scorer = bundle
     else:
@@ -279,4 +309,4 @@ def build_app(bundle, lang: str = "fr", client=None):
 
             return UnavailableApp(bundle, lang, str(exc) if isinstance(exc, BundleError)
                                   else None)
-    return DashboardApp(scorer, lang=lang, client=client)
+    return DashboardApp(scorer, lang=lang, client=client, unknown_lang=unknown_lang)

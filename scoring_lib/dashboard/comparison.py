@@ -19,6 +19,7 @@ import pandas as pd
 from ..compare import SortedReference, compare
 from ..data.schema import DAYS_SENTINEL, SENTINEL_COLUMNS
 from ..explain.units import format_value
+from .safe import Html, esc, join, tag
 from .text import number, probability_text, tr
 from .theme import BAND_COLOURS, BLUE, INK, ORANGE
 
@@ -98,17 +99,16 @@ def tick_format(scorer, variable: str) -> str:
     return ",.4~f"
 
 
-def legend(items) -> str:
+def legend(items) -> Html:
     """A one-line HTML legend: (colour, words[, shape]) per item; shapes "box", "line",
-    "dot", "diamond"."""
+    "dot", "diamond" (the words are plain text, escaped)."""
     marks = {"box": "■", "line": "┆", "dot": "●", "diamond": "◆"}
     parts = []
     for colour, words, *shape in items:
         glyph = marks[shape[0] if shape else "box"]
-        parts.append(f"<span style='white-space:nowrap;margin-right:14px'>"
-                     f"<span style='color:{colour};font-size:16px'>{glyph}</span> "
-                     f"{words}</span>")
-    return f"<div class='sc-legend'>{''.join(parts)}</div>"
+        parts.append(tag("span", tag("span", glyph, style=f"color:{colour};font-size:16px"),
+                         " ", words, style="white-space:nowrap;margin-right:14px"))
+    return tag("div", join(parts), css="sc-legend")
 
 
 def reference_values(scorer, variable: str) -> np.ndarray:
@@ -277,8 +277,8 @@ class ComparisonPanel(W.VBox):
         self.lang = lang
         self._quiet = True
         try:
-            self.title.value = f"<h2>{tr('compare_title', lang)}</h2>"
-            self.reference_label.value = tr("reference_label", lang)
+            self.title.value = tag("h2", tr("compare_title", lang))
+            self.reference_label.value = esc(tr("reference_label", lang))
             value = self.reference.value
             self.reference.options = [(tr("reference_all", lang), "all"),
                                       (tr("reference_similar", lang, k=K_SIMILAR), "similar"),
@@ -416,15 +416,15 @@ class ComparisonPanel(W.VBox):
                 self.client_line.x = [d["human_value"], d["human_value"]]
                 self.client_line.y = [0.0, top * 1.05]
         if np.isnan(d["human_value"]) or d["percentile"] != d["percentile"]:
-            self.position.value = tr("position_missing", lang)
+            self.position.value = esc(tr("position_missing", lang))
         else:
             below = (f"{number(d['below'], 0, lang)} %" if lang == "fr"
                      else f"{number(d['below'], 0, lang)}%")
-            self.position.value = tr("position", lang,
-                                     value=value_text(self.scorer, variable, d["value"], lang),
-                                     p=int(round(d["percentile"])), below=below)
-        self.hist_note.value = tr("hist_note", lang, n=number(d["n"], 0, lang),
-                                  ref=self.reference_name())
+            self.position.value = esc(tr(
+                "position", lang, value=value_text(self.scorer, variable, d["value"], lang),
+                p=int(round(d["percentile"])), below=below))
+        self.hist_note.value = esc(tr("hist_note", lang, n=number(d["n"], 0, lang),
+                                      ref=self.reference_name()))
 
     def update_scatter(self, force: bool = False) -> None:
         xv, yv, lang = self.scatter_x.value, self.scatter_y.value, self.lang
@@ -446,9 +446,9 @@ class ComparisonPanel(W.VBox):
                 self._ticks = (x[ok], y[ok])
                 self._sample_key = key
                 self._shown_points = int(ok.sum())
-            self.scatter_note.value = tr("scatter_note", lang,
-                                         n=number(self._shown_points, 0, lang),
-                                         max=number(MAX_POINTS, 0, lang))
+            self.scatter_note.value = esc(tr("scatter_note", lang,
+                                             n=number(self._shown_points, 0, lang),
+                                             max=number(MAX_POINTS, 0, lang)))
             cx, cy = x_all[pos], y_all[pos]
             if np.isnan(cx) or np.isnan(cy):
                 self.client_point.x, self.client_point.y = [], []

@@ -10,14 +10,13 @@ those that lower it); the waterfall shows the 10 largest groups then "Autres fac
 
 from __future__ import annotations
 
-import html
-
 import bqplot as bq
 import ipywidgets as W
 import numpy as np
 
 from ..explain.units import format_value, is_missing, missing_text
 from .comparison import nice_ticks
+from .safe import Html, esc, join, lines, tag
 from .text import number, tr
 from .theme import BLUE, INK, ORANGE
 
@@ -157,43 +156,42 @@ def place_labels(segments, lo: float, hi: float, width_px: float = 820.0,
     return out
 
 
-def tooltip_html(segment: dict, details: dict, lang: str) -> str:
+def tooltip_html(segment: dict, details: dict, lang: str) -> Html:
     """The tooltip of one band: the variable, the client's value and percentile, the
-    effect on the score."""
+    effect on the score (every text escaped)."""
     c = segment["contribution"]
     effect = tr("tip_effect_up" if c > 0 else "tip_effect_down", lang,
                 c=number(abs(c), 2, lang))
+    name = tag("b", segment["label"])
     if segment["others"]:
-        return (f"<b>{html.escape(segment['label'])}</b><br>"
-                f"{tr('tip_others', lang, n=segment['others'])}<br>{effect}")
+        return lines(name, tr("tip_others", lang, n=segment["others"]), effect)
     d = details.get(segment["group"])
-    lines = [f"<b>{html.escape(segment['label'])}</b>"]
+    parts = [name]
     if d is not None:
         if d["label"] != segment["label"]:
-            lines.append(html.escape(d["label"]))
-        lines.append(tr("tip_value", lang, value=html.escape(d["value"])))
+            parts.append(d["label"])
+        parts.append(tr("tip_value", lang, value=d["value"]))
         if d["percentile"] is not None:
-            lines.append(tr("tip_percentile", lang, p=int(round(d["percentile"]))))
-    lines.append(effect)
-    return "<br>".join(lines)
+            parts.append(tr("tip_percentile", lang, p=int(round(d["percentile"]))))
+    return lines(*parts, effect)
 
 
-def reasons_html(explanation, lang: str) -> str:
-    """The reason sentences as two lists, what raises the risk then what lowers it."""
+def reasons_html(explanation, lang: str) -> Html:
+    """The reason sentences as two lists, what raises the risk then what lowers it (the
+    sentences embed labels and values: escaped)."""
     reasons = explanation.reasons
     directions = reasons["direction"].to_numpy()
     sentences = reasons["sentence"].to_numpy()
     parts = []
     for direction, css, arrow in (("raises", "sc-up", "▲"), ("lowers", "sc-down", "▼")):
         chosen = sentences[directions == direction]
-        parts.append(f"<h3><span class='{css}' aria-hidden='true'>{arrow}</span> "
-                     f"{tr(direction, lang)}</h3>")
+        parts.append(tag("h3", tag("span", arrow, css=css, aria_hidden="true"), " ",
+                         tr(direction, lang)))
         if len(chosen):
-            items = "".join(f"<li>{html.escape(str(s))}</li>" for s in chosen)
-            parts.append(f"<ul>{items}</ul>")
+            parts.append(tag("ul", *(tag("li", str(s)) for s in chosen)))
         else:
-            parts.append(f"<p>{tr('no_reason', lang)}</p>")
-    return "".join(parts)
+            parts.append(tag("p", tr("no_reason", lang)))
+    return join(parts)
 
 
 def _colour(segment) -> str:
@@ -284,12 +282,12 @@ class ExplanationPanel(W.VBox):
     def set_lang(self, lang: str) -> None:
         """Static texts only; the client's texts come with the next :meth:`update`."""
         self.lang = lang
-        self.title.value = f"<h2>{tr('explain_title', lang)}</h2>"
-        self.force_title.value = f"<h3>{tr('force_title', lang)}</h3>"
-        self.waterfall_title.value = f"<h3>{tr('waterfall_title', lang)}</h3>"
+        self.title.value = tag("h2", tr("explain_title", lang))
+        self.force_title.value = tag("h3", tr("force_title", lang))
+        self.waterfall_title.value = tag("h3", tr("waterfall_title", lang))
         self.force_axis.label = tr("force_axis", lang)
         self.waterfall_axis.label = tr("waterfall_axis", lang)
-        self.note.value = tr("scale_note", lang)
+        self.note.value = esc(tr("scale_note", lang))
 
     def update(self, explanation, details: dict) -> None:
         """Show ``explanation`` (``Scorer.explain`` in the panel's language) and the

@@ -4,11 +4,10 @@ contains a word."""
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as W
 
 from ..explain.units import format_value, is_missing, missing_text
+from .safe import esc, tag
 from .text import tr
 
 #: section key -> candidate features, in display order (those the bundle lacks are skipped)
@@ -109,8 +108,8 @@ class InfoPanel(W.VBox):
 
     def set_lang(self, lang: str) -> None:
         self.lang = lang
-        self.title.value = f"<h2>{tr('info_title', lang)}</h2>"
-        self.sections_label.value = tr("info_sections", lang)
+        self.title.value = tag("h2", tr("info_title", lang))
+        self.sections_label.value = esc(tr("info_sections", lang))
         for key, t in self.toggles.items():
             t.description = tr(key, lang)
         self.field_filter.placeholder = tr("info_filter", lang)
@@ -145,9 +144,9 @@ class InfoPanel(W.VBox):
                 if not rows:
                     block.layout.display = "none"
                     continue
-                cells = "".join(f"<tr><td class='sc-field'>{html.escape(label)}</td>"
-                                f"<td class='sc-value'>{html.escape(value)}</td></tr>"
-                                for label, value in rows)
-                block.value = f"<h3>{tr(key, self.lang)}</h3><table>{cells}</table>"
+                cells = (tag("tr", tag("td", label, css="sc-field"),
+                             tag("td", value, css="sc-value")) for label, value in rows)
+                block.value = tag("h3", tr(key, self.lang)) + tag("table", *cells)
                 block.layout.display = "block"
-            self.empty.value = "" if shown or not self.rows else tr("no_field", self.lang)
+            self.empty.value = ("" if shown or not self.rows
+                                else esc(tr("no_field", self.lang)))

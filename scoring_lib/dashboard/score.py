@@ -8,6 +8,7 @@ import math
 import bqplot as bq
 import ipywidgets as W
 
+from .safe import esc, tag
 from .text import interpretation, probability_text, tr
 from .theme import (
     BAND_COLOURS,
@@ -97,8 +98,8 @@ class ScorePanel(W.VBox):
 
     def set_lang(self, lang: str) -> None:
         self.lang = lang
-        self.title.value = f"<h2>{tr('score_title', lang)}</h2>"
-        self.probability_label.value = tr("probability_label", lang)
+        self.title.value = tag("h2", tr("score_title", lang))
+        self.probability_label.value = esc(tr("probability_label", lang))
         self.axis.label = tr("gauge_axis", lang)
         if self.current is not None:
             self.update(self.current)
@@ -111,24 +112,23 @@ class ScorePanel(W.VBox):
         colour = DECISION_COLOURS[score.decision]
         words = tr(score.decision, lang)
         with self.hold_sync():
-            self.client_id.value = tr("client_heading", lang, client_id=score.client_id)
+            self.client_id.value = esc(tr("client_heading", lang, client_id=score.client_id))
             kind = ""
             if score.sample == "test":
                 kind = tr("sample_test", lang)
             elif score.target is not None and not math.isnan(score.target):
                 kind = tr("sample_train_default" if score.target >= 0.5 else "sample_train",
                           lang)
-            self.client_kind.value = kind
-            self.probability.value = probability_text(score.probability, lang)
-            self.decision_icon.value = (f"<span style='color:{colour}' aria-hidden='true'>"
-                                        f"{DECISION_ICONS[score.decision]}</span>")
-            self.decision.value = f"<span style='color:{colour}'>{words}</span>"
+            self.client_kind.value = esc(kind)
+            self.probability.value = esc(probability_text(score.probability, lang))
+            self.decision_icon.value = tag("span", DECISION_ICONS[score.decision],
+                                           style=f"color:{colour}", aria_hidden="true")
+            self.decision.value = tag("span", words, style=f"color:{colour}")
             band = tr(score.risk_band, lang)
-            self.band.value = (f"<span style='border-left:6px solid "
-                               f"{BAND_COLOURS[score.risk_band]};padding-left:6px'>"
-                               f"{band}</span>")
-            self.interpretation.value = interpretation(score.probability, score.threshold,
-                                                       score.decision, score.risk_band, lang)
+            self.band.value = tag("span", band, style=f"border-left:6px solid "
+                                  f"{BAND_COLOURS[score.risk_band]};padding-left:6px")
+            self.interpretation.value = esc(interpretation(
+                score.probability, score.threshold, score.decision, score.risk_band, lang))
         with self.gauge.hold_sync():
             self.x.max = d["max"]
             self.zones.x = d["zones_x"]

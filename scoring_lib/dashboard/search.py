@@ -1,8 +1,11 @@
 """Finding a client: an ID box with suggestions, or filters and a paged table of matches.
 
 Suggestions come from the sorted array of client ids (:func:`suggest_ids`: a few binary
-searches, never a list of every client). Filters use the vocabulary of
-:mod:`scoring_lib.compare.groups` and the matches are ``scorer.group(filters)``.
+searches, never a list of every client); what was typed that cannot be a client's number, or
+that no client's number starts with, gets a sentence instead (:func:`typed_problem`).
+Filters use the vocabulary of :mod:`scoring_lib.compare.groups`: the levels offered are
+:func:`~scoring_lib.compare.groups.filter_levels` (those found in the data, each accepted by
+``scorer.group``) and the matches are ``scorer.group(filters)``.
 """
 
 from __future__ import annotations
@@ -12,11 +15,14 @@ import math
 import ipywidgets as W
 import numpy as np
 
+from ..compare.groups import filter_levels
 from ..explain import level_text
 from ..explain.units import is_missing
-from .text import count_text, number, probability_text, tr
+from .safe import Html, esc, join, tag
+from .text import count_text, number, probability_text, shorten, tr
 
 MAX_SUGGESTIONS = 20
+MAX_ID_DIGITS = 18   # client ids are 64-bit integers: longer numbers are nobody's
 PAGE_SIZE = 20
 ALL = ""  # the value of the "all" option of every filter
 #: age ranges (years, low inclusive, high exclusive) offered by the age filter
@@ -44,11 +50,14 @@ def suggest_ids(sorted_ids: np.ndarray, text: str, limit: int = MAX_SUGGESTIONS)
     binary search per possible number of extra digits.
     """
     digits = "".join(str(text).split())
-    if not digits.isdigit() or len(sorted_ids) == 0 or limit <= 0:
+    if not is_number(digits) or len(sorted_ids) == 0 or limit <= 0:
         return []
     if digits[0] == "0" and digits != "0":  # integers have no leading zero
         return []
-    prefix, width = int(digits), len(str(int(sorted_ids[-1])))
+    width = len(str(int(sorted_ids[-1])))
+    if len(digits) > width:  # longer than every id: nobody's (and never int() 5,000 digits)
+        return []
+    prefix = int(digits)
     out: list[int] = []
     for extra in range(0, width - len(digits) + 1):
         low, high = prefix * 10 ** extra, (prefix + 1) * 10 ** extra
@@ -61,6 +70,25 @@ def suggest_ids(sorted_ids: np.ndarray, text: str, limit: int = MAX_SUGGESTIONS)
         if len(out) >= limit:
             break
     return out
+
+
+def is_number(digits: str) -> bool:
+    """True if ``digits`` is a non-empty run of ASCII digits ("²" or "٣" are not)."""
+    return digits.isascii() and digits.isdigit()
+
+
+def typed_problem(sorted_ids: np.ndarray, text) -> tuple[str, dict] | None:
+    """What to say about ``text`` typed in the ID box, as ``(message key, values)``, or
+    None when there is nothing to say (empty box, or some client's id starts with it):
+    ``not_an_id`` for anything but digits, ``unknown_id`` for digits no id starts with."""
+    typed = str(text if text is not None else "").strip()
+    if not typed:
+        return None
+    if not is_number("".join(typed.split())):
+        return "not_an_id", {"text": shorten(typed)}
+    if not suggest_ids(sorted_ids, typed, limit=1):
+        return "unknown_id", {"client_id": shorten(typed)}
+    return None
 
 
 def age_key(bounds) -> str:
@@ -83,7 +111,8 @@ def age_text(bounds, lang: str) -> str:
 
 
 def filter_options(name: str, levels, lang: str) -> list[tuple[str, str]]:
-    """(label, value) options of one filter dropdown; the first is "all" (value ``""``)."""
+    """(label, value) options of one filter dropdown; the first is "all" (value ``""``).
+    Labels are plain text (a dropdown shows them as text, never as HTML)."""
     everyone = tr("all_f" if name in _FEMININE and lang == "fr" else "all", lang)
     options = [(everyone, ALL)]
     if name == "age":
@@ -115,20 +144,20 @@ class SearchPanel(W.VBox):
     part)`` when something fails.
     """
 
-    def __init__(self, scorer, lang, on_show, on_pick, on_filters, on_error):
+    def __init__(self, scorer, lang, on_show, on_pick, on_filters, on_error, on_typed=None):
         self.scorer = scorer
         self.lang = lang
         self._on_show, self._on_pick = on_show, on_pick
         self._on_filters, self._on_error = on_filters, on_error
+        self._on_typed = on_typed
         self.ids = np.asarray(scorer.client_ids.to_numpy(), dtype=np.int64)
         if not np.all(self.ids[1:] >= self.ids[:-1]):
             self.ids = np.sort(self.ids)
         clients = scorer.clients
         self._levels = {"age": AGE_RANGES, "decision": ("granted", "refused"),
                         "risk_band": ("low", "borderline", "high")}
-        for name, column in _COLUMNS.items():
-            counts = clients[column].value_counts()
-            self._levels[name] = [str(x) for x in counts.index[counts.to_numpy() > 0]]
+        for name in _COLUMNS:
+            self._levels[name] = filter_levels(clients, name)
         self._custom_age: list[tuple] = []
         self.filters: dict = {}
         self.matches = np.empty(0, dtype=np.int64)
@@ -200,11 +229,11 @@ class SearchPanel(W.VBox):
         self.lang = lang
         self._updating = True
         try:
-            self.title.value = f"<h2>{tr('search_label', lang)}</h2>"
+            self.title.value = tag("h2", tr("search_label", lang))
             example = int(self.ids[0]) if len(self.ids) else 100002
             self.search.placeholder = tr("search_placeholder", lang, example=example)
             self.button.description = tr("search_button", lang)
-            self.filters_title.value = f"<h2>{tr('filters_title', lang)}</h2>"
+            self.filters_title.value = tag("h2", tr("filters_title", lang))
             for name, _, label in FILTER_WIDGETS:
                 dd = self.dropdowns[name]
                 value = dd.value
@@ -226,9 +255,12 @@ class SearchPanel(W.VBox):
     # ------------------------------------------------------------------- ID box
     def _suggest(self, change) -> None:
         try:
-            options = [str(x) for x in suggest_ids(self.ids, change["new"] or "")]
+            text = change["new"] or ""
+            options = [str(x) for x in suggest_ids(self.ids, text)]
             if options != list(self.search.options):
                 self.search.options = options
+            if self._on_typed is not None:
+                self._on_typed(typed_problem(self.ids, text))
         except Exception as exc:  # noqa: BLE001 - shown as a friendly message
             self._on_error(exc, "suggestions")
 
@@ -277,8 +309,9 @@ class SearchPanel(W.VBox):
                     if isinstance(wanted, (list, tuple)):
                         raise ValueError(f"filter {name!r}: the dashboard takes one level, "
                                          f"got {wanted!r}")
-                    if str(wanted) not in [v for _, v in dd.options]:
-                        dd.options = [*dd.options, (str(wanted), str(wanted))]
+                    if str(wanted) not in [v for _, v in dd.options]:  # a level nobody has
+                        dd.options = [*dd.options,
+                                      filter_options(name, [str(wanted)], self.lang)[1]]
                     dd.value = str(wanted)
         finally:
             self._updating = False
@@ -312,7 +345,7 @@ class SearchPanel(W.VBox):
         clients = self.scorer.clients
         rows = clients.loc[ids] if ids else clients.iloc[:0]
         with self.hold_sync():
-            self.count.value = count_text(len(self.matches), lang)
+            self.count.value = esc(count_text(len(self.matches), lang))
             for i, row in enumerate(self.rows):
                 if i < len(ids):
                     self.picks[i].description = str(ids[i])
@@ -320,7 +353,8 @@ class SearchPanel(W.VBox):
                     row.layout.display = "flex"
                 else:
                     row.layout.display = "none"
-            self.page_label.value = tr("page", lang, page=self.page + 1, pages=self.pages)
+            self.page_label.value = esc(tr("page", lang, page=self.page + 1,
+                                           pages=self.pages))
             self.prev.disabled = self.page == 0
             self.next.disabled = self.page >= self.pages - 1
 
@@ -328,8 +362,8 @@ class SearchPanel(W.VBox):
         self._on_pick(int(button.description.split()[0]))
 
 
-def _row_text(row, lang: str) -> str:
-    """One line that describes a client of the table."""
+def _row_text(row, lang: str) -> Html:
+    """Two lines that describe a client of the table (its data escaped)."""
     gender = ("" if is_missing(row["CODE_GENDER"])
               else level_text("CODE_GENDER", row["CODE_GENDER"], lang))
     age = row["DAYS_BIRTH"]
@@ -342,6 +376,6 @@ def _row_text(row, lang: str) -> str:
     amount = "" if credit != credit else (f"{number(credit, 0, lang)}\u202f€" if lang == "fr"
                                          else f"€{number(credit, 0, lang)}")
     who = ", ".join(x for x in (gender.capitalize(), years.lstrip(", ")) if x)
-    return (" · ".join(x for x in (who, contract, amount) if x) + "<br>"
-            f"<b>{probability_text(row['probability'], lang)}</b> · "
-            f"<span style='color:{colour}'>{tr(decision, lang)}</span>")
+    return join([" · ".join(x for x in (who, contract, amount) if x), Html("<br>"),
+                 tag("b", probability_text(row["probability"], lang)), " · ",
+                 tag("span", tr(decision, lang), style=f"color:{colour}")])

@@ -1,7 +1,8 @@
 """Every word the dashboard shows, in French and English, and the few sentences it writes.
 
 :data:`TEXTS` maps a key to ``(French, English)``; :func:`tr` picks one and fills its
-``{placeholders}``. Values of features come from :mod:`scoring_lib.explain.units` (human
+``{placeholders}``. Texts are plain text, never HTML: a panel escapes what it writes into an
+HTML widget (:mod:`.safe`), values included. Values of features come from :mod:`scoring_lib.explain.units` (human
 units); the probability of the score panel is written with exactly one decimal
 (:func:`probability_text`: "12,3 %" / "12.3%").
 """
@@ -9,6 +10,7 @@ units); the probability of the score panel is written with exactly one decimal
 from __future__ import annotations
 
 LANGS = ("fr", "en")
+DEFAULT_LANG = "fr"
 
 TEXTS: dict[str, tuple[str, str]] = {
     # header and search
@@ -29,6 +31,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                   "(chiffres seulement).",
                   "“{text}” is not an ID: type the client's number (digits only)."),
     "empty_id": ("Tapez l'identifiant d'un client.", "Type a client's ID."),
+    "unknown_lang": ("Langue « {asked} » non prise en charge : la page est en français "
+                     "(langues : fr, en).",
+                     "Language “{asked}” is not supported: the page opened in French "
+                     "(languages: fr, en)."),
     "failed": ("Une partie de l'affichage n'a pas pu être calculée ({part}). Réessayez ; "
                "si cela se reproduit, signalez-le au support.",
                "Part of the page could not be computed ({part}). Please try again; if "
@@ -164,6 +170,22 @@ def tr(key: str, lang: str = "fr", **values) -> str:
         raise ValueError(f"lang must be 'fr' or 'en', got {lang!r}")
     text = TEXTS[key][LANGS.index(lang)]
     return text.format(**values) if values else text
+
+
+def resolve_lang(lang) -> tuple[str, bool]:
+    """``(language, known)``: ``lang`` as given (case and spaces ignored) if the dashboard
+    speaks it, else :data:`DEFAULT_LANG` and ``known`` False (an empty or None ``lang`` is
+    the default, known)."""
+    text = str(lang if lang is not None else "").strip().lower()
+    if text in LANGS:
+        return text, True
+    return DEFAULT_LANG, not text
+
+
+def shorten(text: str, n: int = 40) -> str:
+    """``text`` cut to ``n`` characters, with "…" when it was longer."""
+    text = str(text)
+    return text if len(text) <= n else text[:n - 1] + "…"
 
 
 def number(x: float, decimals: int, lang: str) -> str:

@@ -6,6 +6,8 @@ comes with words or an icon, never alone.
 
 from __future__ import annotations
 
+from .safe import Html
+
 BLUE = "#0072B2"        # granted, lowers the risk, repaid
 ORANGE = "#D55E00"      # refused, raises the risk, defaulted
 YELLOW = "#E69F00"      # borderline
@@ -17,7 +19,7 @@ BAND_COLOURS = {"low": BLUE, "borderline": YELLOW, "high": ORANGE}
 DECISION_COLOURS = {"granted": BLUE, "refused": ORANGE}
 DECISION_ICONS = {"granted": "✔", "refused": "✖"}
 
-CSS = """
+CSS = Html("""
 <style>
 .sc-app { font-family: "Segoe UI", "Helvetica Neue", Arial, sans-serif; color: #1F2933;
   font-size: 14px; max-width: 1280px; margin: 0 auto; }
@@ -33,6 +35,7 @@ CSS = """
 .sc-message .widget-html-content { color: #9F1C00; font-weight: 600; }
 .sc-message:empty { display: none; }
 .sc-hint .widget-html-content { color: #52606D; font-style: italic; }
+.sc-notice .widget-html-content { color: #8A5A00; font-size: 13px; }
 .sc-client-id .widget-html-content { font-size: 18px; font-weight: 600; }
 .sc-probability .widget-html-content { font-size: 30px; font-weight: 700; }
 .sc-decision .widget-html-content { font-size: 20px; font-weight: 700; }
@@ -54,4 +57,4 @@ CSS = """
 .sc-tooltip .widget-html-content { background: #FFFFFF; border: 1px solid #9FB3C8;
   padding: 6px 8px; border-radius: 4px; font-size: 13px; }
 </style>
-"""
+""")
