@@ -8,6 +8,7 @@ tests are fast; tests/test_notebooks.py builds real ones with `scoring build`.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import numpy as np
@@ -375,3 +376,173 @@ def test_the_model_package_gives_every_public_name_on_first_use():
         assert module is None or module.startswith("scoring_lib.model."), (name, module)
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         model.nothing  # noqa: B018
+
+
+# ----------------------------------------------------------- values of an edited manifest
+class _Delete:
+    def __repr__(self) -> str:
+        return "DELETE"
+
+
+DELETE = _Delete()
+
+
+def edit_manifest(bundle, key_path, value):
+    """Set (or delete) one value of bundle.json and recompute its checksum, as someone who
+    edits the manifest on purpose would: the sha256 of the other files stay valid."""
+    manifest = bundle / MANIFEST
+    content = json.loads(manifest.read_text())
+    *parents, last = key_path
+    record = content
+    for key in parents:
+        record = record[key]
+    if value is DELETE:
+        del record[last]
+    else:
+        record[last] = value
+    try:
+        content["manifest_sha256"] = __import__("hashlib").sha256(
+            _canonical(content)).hexdigest()
+    except ValueError:  # Infinity or NaN: no canonical form, the old checksum stays
+        pass
+    manifest.write_text(json.dumps(content))
+
+
+BAD_VALUES = [
+    (("threshold",), -5, 'threshold is -5, expected a probability from 0 to 1'),
+    (("threshold",), 1.5, 'threshold is 1.5, expected a probability from 0 to 1'),
+    (("threshold",), "0.15", 'threshold is "0.15", expected a probability from 0 to 1'),
+    (("threshold",), None, 'threshold is null, expected a probability'),
+    (("threshold",), True, 'threshold is true, expected a probability'),
+    (("threshold",), DELETE, 'no threshold, expected a probability'),
+    (("cost_fn",), -10, 'cost_fn is -10, expected a finite cost >= 0'),
+    (("cost_fp",), "1", 'cost_fp is "1", expected a finite cost >= 0'),
+    (("cost_fn",), 1e400, None),  # JSON's Infinity: refused by the checksum's canonical form
+    (("features",), [], 'features is \\[\\], expected a non-empty list of distinct names'),
+    (("features",), ["X0", "X1", "X0", "CAT"], "'X0' is there twice"),
+    (("features",), ["X0", 1, "X2", "CAT"], 'features is \\["X0", 1, "X2", "CAT"\\], expected'),
+    (("features",), ["X0", "X1", "X2", "CAT", "X9"],
+     'feature_metadata is .*, expected a list of 5 records, one per feature'),
+    (("categorical_features",), ["CAT", "OTHER"], "'OTHER' is not a feature"),
+    (("feature_metadata", 1, "feature"), "X2",
+     'feature_metadata\\[1\\].feature is "X2", expected \'X1\', feature 1 of features'),
+    (("missing_category",), 0, "missing_category is 0, expected the model's text"),
+    (("client_tables", "features", "categories", "CAT"), ["a", 2],
+     'client_tables.features.categories\\[\'CAT\'\\] is \\["a", 2\\], expected a list of '
+     'distinct names'),
+    (("client_tables", "features", "categories", "X0"), ["a"],
+     "levels of category columns only; 'X0' is not one"),
+    (("client_tables", "features", "kinds", 1), "complex128", 'kind of column for \'X0\''),
+    (("client_tables", "features", "rows"), -1, 'client_tables.features.rows is -1, expected '
+                                                 'a whole number >= 0'),
+    (("client_tables", "features", "tile_rows"), 0, 'tile_rows is 0, expected a whole number '
+                                                     '>= 1'),
+    (("client_tables", "features", "columns", 0), "ID", "SK_ID_CURR first"),
+    (("client_tables", "applications", "rows"), 2, 'applications.rows is 2, expected 2900, '
+                                                    'the rows of the features table'),
+    (("client_tables", "applications", "file"), "../../etc/passwd",
+     'client_tables.applications.file is "../../etc/passwd", expected the name of a file '
+     'listed in files'),
+    (("client_tables", "applications", "batch_rows"), 2.5, 'batch_rows is 2.5, expected a '
+                                                           'whole number >= 1'),
+    (("files", "../outside.txt"), {"size": 1, "sha256": "0" * 64},
+     'files is "../outside.txt", expected paths of files inside the bundle folder'),
+    (("files", "model.cbm", "sha256"), "xyz", 'sha256 is "xyz", expected 64 hexadecimal'),
+    (("files", "model.cbm"), DELETE, "expected a list that names model.cbm"),
+    (("calibration", "method"), "magic", 'calibration.method is "magic", expected one of '
+                                         'none, platt, isotonic'),
+    (("calibration", "a"), None, "calibration.a is null, expected a number"),
+    (("metrics", "cv_auc"), 1.5, 'metrics.cv_auc is 1.5, expected a number from 0 to 1'),
+    (("metrics", "cv_auc"), "high", 'metrics.cv_auc is "high", expected a number'),
+    (("metrics", "business_cost"), -0.5, 'metrics.business_cost is -0.5, expected a number '
+                                         '>= 0'),
+    (("metrics", "model"), None, 'metrics.model is null, expected a non-empty text'),
+    (("threshold_choice",), {"threshold": 0.2, "cost_fn": 10.0},
+     'threshold_choice.threshold is 0.2, expected the manifest\'s threshold 0.15'),
+    (("params",), {"cost_fn": 5.0}, "params.cost_fn is 5.0, expected the manifest's cost_fn "
+                                    "10.0"),
+]
+
+
+@pytest.mark.parametrize("key_path,value,message", BAD_VALUES,
+                         ids=[f"{'.'.join(map(str, k))}={v!r}"[:60] for k, v, _ in BAD_VALUES])
+def test_each_bad_value_of_an_edited_manifest_is_refused_with_a_sentence(copy, key_path,
+                                                                        value, message):
+    edit_manifest(copy, key_path, value)
+    for verify in (True, False):  # the values are checked even without the sha256
+        with pytest.raises(BundleError) as info:
+            load_bundle(copy, verify=verify)
+        text = str(info.value)
+        assert text.startswith(f"{copy / MANIFEST}: "), text  # the bundle's manifest
+        assert info.value.file == MANIFEST
+        if message is None:
+            assert "invalid content" in text
+        else:
+            assert re.search(message, text), text
+
+
+def test_a_threshold_moved_within_range_is_refused_by_the_decisions(copy):
+    """0.15 -> 0.3 is a probability, but the precomputed decisions were made at 0.15."""
+    edit_manifest(copy, ("threshold",), 0.3)
+    with pytest.raises(BundleError) as info:
+        load_bundle(copy)
+    text = str(info.value)
+    assert text.startswith(f"{copy / 'scores.parquet'}: ")
+    assert re.search(r"\d+ client\(s\) whose DECISION is not the one that bundle.json's "
+                     r"threshold 0.3 gives \(refused when PROBA >= threshold\), e.g. client "
+                     r"\d+: PROBA 0.\d+, DECISION 'refuse': the threshold or the scores were "
+                     r"changed after the build", text), text
+
+
+def test_the_build_s_extreme_thresholds_are_accepted(copy):
+    """``--cost-fn 0`` makes the build accept everyone: a threshold just above 1."""
+    from scoring_lib.model.cost import accept_all_threshold
+    from scoring_lib.model.manifest import ACCEPT_ALL
+
+    assert accept_all_threshold([0.2, 1.0]) == ACCEPT_ALL
+    scores = pd.read_parquet(copy / "scores.parquet")
+    scores["DECISION"] = pd.Categorical(["grant"] * len(scores), categories=["grant", "refuse"])
+    scores.to_parquet(copy / "scores.parquet", index=False)
+    content = json.loads((copy / MANIFEST).read_text())
+    from scoring_lib.model.bundle import sha256_file
+
+    path = copy / "scores.parquet"
+    content["files"]["scores.parquet"] = {"size": path.stat().st_size,
+                                          "sha256": sha256_file(path)}
+    (copy / MANIFEST).write_text(json.dumps(content))
+    edit_manifest(copy, ("threshold",), ACCEPT_ALL)
+    assert load_bundle(copy).threshold == ACCEPT_ALL
+
+
+def test_bad_scores_are_refused_naming_the_scores_file(copy):
+    from scoring_lib.model.bundle import sha256_file
+
+    def rewrite(scores):
+        path = copy / "scores.parquet"
+        scores.to_parquet(path, index=False)
+        content = json.loads((copy / MANIFEST).read_text())
+        content["files"]["scores.parquet"] = {"size": path.stat().st_size,
+                                              "sha256": sha256_file(path)}
+        (copy / MANIFEST).write_text(json.dumps(content))
+        edit_manifest(copy, ("name",), "edited")  # recomputes the checksum
+        with pytest.raises(BundleError) as info:
+            load_bundle(copy)
+        assert info.value.file == "scores.parquet"
+        return str(info.value)
+
+    original = pd.read_parquet(copy / "scores.parquet")
+    bad = original.copy()
+    bad.loc[5, "PROBA"] = 1.7
+    assert re.search(r"column PROBA: 1 value\(s\) that are not probabilities from 0 to 1, "
+                     r"e.g. 1.7 for client \d+", rewrite(bad))
+    assert "2,899 clients, expected 2,900" in rewrite(original.iloc[1:])
+    assert "one row per client, sorted by SK_ID_CURR" in rewrite(original.iloc[::-1])
+
+
+def test_the_manifest_s_private_words_agree_with_the_training_modules():
+    """The manifest checks name the decisions and calibrations without importing the
+    training modules (scikit-learn): the words must stay those the build writes."""
+    from scoring_lib.model import calibration, manifest, train
+
+    assert (manifest.GRANT, manifest.REFUSE) == (train.GRANT, train.REFUSE)
+    assert manifest.CALIBRATIONS == calibration.METHODS

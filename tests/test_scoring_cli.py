@@ -46,3 +46,31 @@ def test_unknown_client_and_bad_bundle(bundle, tmp_path, capsys):
     assert "999999999" in capsys.readouterr().err
     assert main(["score", "--bundle", str(tmp_path), "--client", "1"]) == 2
     assert "error:" in capsys.readouterr().err
+
+
+def test_an_edited_threshold_is_refused_by_score_and_serve(bundle, client_id, tmp_path,
+                                                           capsys):
+    """Someone edits bundle.json's threshold to -5 and recomputes its checksum (the sha256
+    of the other files stay valid): `scoring score` and `scoring serve`'s check refuse the
+    bundle with one sentence, instead of "seuil de -500 % — crédit accordé"."""
+    import shutil
+
+    from test_bundle import edit_manifest
+
+    from scoring_lib.model.bundle import MANIFEST
+    from scoring_lib.serve import ServeError, check_bundle
+
+    copy = tmp_path / "edited"
+    shutil.copytree(bundle, copy)
+    assert main(["score", "--bundle", str(copy), "--client", str(client_id)]) == 0
+    assert "pour un seuil de " in capsys.readouterr().out
+    edit_manifest(copy, ("threshold",), -5)
+    sentence = (f"{copy / MANIFEST}: threshold is -5, expected a probability from 0 to 1 "
+                "(the refusal threshold)")
+    assert main(["score", "--bundle", str(copy), "--client", str(client_id)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"error: {sentence}\n"
+    with pytest.raises(ServeError) as info:
+        check_bundle(copy)
+    assert str(info.value) == f"cannot serve the bundle {copy.resolve()}: {sentence}"

@@ -57,18 +57,22 @@ import pyarrow.ipc as ipc
 
 from .errors import BundleError
 from .inputs import KEY
+from .manifest import (
+    CLIENTS_FILE,
+    FEATURES_FILE,
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    MODEL_FILE,
+    SCORES_FILE,
+    check_manifest,
+    check_scores,
+)
 from .tiles import FeatureTiles, write_tiles
 
 if TYPE_CHECKING:  # the calibration module imports scikit-learn: loaded only when used
     from .calibration import Calibrator
 
-FORMAT = "scoring_lib.bundle"
-FORMAT_VERSION = 2
-MANIFEST = "bundle.json"
-MODEL_FILE = "model.cbm"
-SCORES_FILE = "scores.parquet"
-CLIENTS_FILE = "clients.arrow"
-FEATURES_FILE = "features.tiles"
 TRAINING_FILE = "training.json"  # written by the modelling notebook, merged into MANIFEST
 REPORTS = "reports"
 BATCH_ROWS = 1024
@@ -245,7 +249,9 @@ def finalize_bundle(staging, target, manifest: dict) -> Path:
 
 # ------------------------------------------------------------------------------ reading
 def read_manifest(path) -> dict:
-    """``bundle.json`` of the bundle ``path``, checked for format, version and checksum."""
+    """``bundle.json`` of the bundle ``path``, checked for format, version and checksum,
+    then value by value (:func:`~scoring_lib.model.manifest.check_manifest`: the threshold,
+    the costs, the feature lists, the client tables' layout, the files' paths...)."""
     path = Path(path)
     if not path.is_dir():
         raise BundleError("bundle folder not found", path)
@@ -272,6 +278,7 @@ def read_manifest(path) -> dict:
     if manifest.get("manifest_sha256") != expected:
         raise BundleError("checksum mismatch: the manifest was edited after the build",
                           path, MANIFEST)
+    check_manifest(manifest, path)
     return manifest
 
 
@@ -493,6 +500,18 @@ class Bundle:
 
 def load_bundle(path, verify: bool = True) -> Bundle:
     """Open the bundle ``path``. ``verify`` (default) checks the format version and the
-    sha256 of every file first and raises :class:`BundleError` naming the file at fault."""
+    sha256 of every file first and raises :class:`BundleError` naming the file at fault.
+
+    Always (``verify`` or not) every value of the manifest is checked, and the precomputed
+    scores are read and checked against it (one row per client, probabilities from 0 to 1,
+    each decision the one the threshold gives: :func:`~.manifest.check_scores`)."""
     manifest = verify_bundle(path) if verify else read_manifest(path)
-    return Bundle(path, manifest)
+    bundle = Bundle(path, manifest)
+    try:
+        scores = bundle.scores
+    except (OSError, pa.ArrowException) as exc:
+        raise BundleError(f"cannot be read ({exc})", path, SCORES_FILE) from None
+    except KeyError as exc:
+        raise BundleError(f"no column {exc}", path, SCORES_FILE) from None
+    check_scores(scores, manifest, path)
+    return bundle
