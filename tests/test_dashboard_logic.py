@@ -1,5 +1,6 @@
 """The dashboard's small pure functions: texts, gauge range, force-plot and waterfall
-geometry, label placement, axis ticks, filter options (no bundle needed)."""
+geometry, label placement, axis ticks, filter options, HTML built with the data escaped,
+what is said about a typed ID, the language asked for (no bundle needed)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,38 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from scoring_lib.compare.groups import filter_levels, group_mask
+from scoring_lib.dashboard.app import parse_client_id
 from scoring_lib.dashboard.comparison import legend, nice_ticks
-from scoring_lib.dashboard.explanation import force_segments, place_labels, waterfall_steps
+from scoring_lib.dashboard.explanation import (
+    force_segments,
+    place_labels,
+    reasons_html,
+    tooltip_html,
+    waterfall_steps,
+)
+from scoring_lib.dashboard.safe import Html, esc, join, lines, tag
 from scoring_lib.dashboard.score import gauge_data, gauge_max
 from scoring_lib.dashboard.search import (
+    _row_text,
     age_bounds,
     age_key,
     filter_options,
     filters_from_values,
     suggest_ids,
+    typed_problem,
 )
-from scoring_lib.dashboard.text import count_text, interpretation, probability_text, tr
+from scoring_lib.dashboard.text import (
+    count_text,
+    interpretation,
+    probability_text,
+    resolve_lang,
+    shorten,
+    tr,
+)
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
 
 
 def test_probability_has_one_decimal_in_each_language():
@@ -161,3 +183,111 @@ def test_suggestions_for_ids_of_different_lengths():
 def test_legend_says_every_colour_in_words():
     html = legend([("#0072B2", "Remboursé"), ("#D55E00", "En défaut", "dot")])
     assert "Remboursé" in html and "En défaut" in html and "#D55E00" in html
+
+
+# ------------------------------------------------------------------------ HTML, escaped
+def test_html_builders_escape_plain_text_and_keep_what_they_built():
+    assert esc(HOSTILE) == ESCAPED and isinstance(esc(HOSTILE), Html)
+    assert esc("« l'an » & \"x\"") == "« l&#x27;an » &amp; &quot;x&quot;"
+    assert esc(None) == "" and esc(12) == "12"
+    built = tag("b", HOSTILE)
+    assert built == f"<b>{ESCAPED}</b>" and esc(built) == built  # never escaped twice
+    assert tag("span", "x", css="sc-up", style="color:red", aria_hidden="true") == (
+        '<span class="sc-up" style="color:red" aria-hidden="true">x</span>')
+    assert tag("span", "x", style=f"color:{HOSTILE}") == (
+        f'<span style="color:{ESCAPED}">x</span>')  # attribute values too
+    assert lines(HOSTILE, "", built) == f"{ESCAPED}<br><b>{ESCAPED}</b>"
+    assert join([HOSTILE, built], " · ") == f"{ESCAPED} · <b>{ESCAPED}</b>"
+    # adding plain text to built HTML escapes the plain text, on either side
+    assert built + HOSTILE == f"<b>{ESCAPED}</b>{ESCAPED}"
+    assert HOSTILE + built == f"{ESCAPED}<b>{ESCAPED}</b>"
+    assert isinstance(built + HOSTILE, Html) and isinstance(HOSTILE + built, Html)
+    with pytest.raises(ValueError, match="tag name"):
+        tag("img src=x", "y")
+    with pytest.raises(ValueError, match="attribute name"):
+        tag("b", "y", **{"onerror=alert(1) x": "1"})
+
+
+def test_legend_tooltip_reasons_and_table_row_escape_their_texts():
+    html = legend([("#0072B2", HOSTILE), ("#D55E00", "En défaut", "dot")])
+    assert "<img" not in html and ESCAPED in html and "En défaut" in html
+    segment = {"group": "g", "label": HOSTILE, "start": 0.0, "end": 0.4,
+               "contribution": 0.4, "others": 0}
+    details = {"g": {"feature": "F", "label": f"{HOSTILE} (top)", "value": HOSTILE,
+                     "percentile": 40.0, "n_features": 2}}
+    tip = tooltip_html(segment, details, "fr")
+    assert "<img" not in tip and tip.count(ESCAPED) == 3
+    assert tip.startswith(f"<b>{ESCAPED}</b><br>{ESCAPED} (top)<br>")
+    assert f"Valeur du client : {ESCAPED}" in tip and "Percentile : 40" in tip
+    others = tooltip_html({**segment, "others": 7}, details, "en")
+    assert others == f"<b>{ESCAPED}</b><br>7 other variables<br>Raises the score by 0.40"
+
+    class Explanation:
+        reasons = pd.DataFrame({"direction": ["raises", "lowers"],
+                                "sentence": [f"Type : {HOSTILE} — augmente",
+                                             f"{HOSTILE} — réduit"]})
+    text = reasons_html(Explanation(), "fr")
+    assert "<img" not in text and text.count(ESCAPED) == 2
+    assert f"<li>Type : {ESCAPED} — augmente</li>" in text
+
+    row = pd.Series({"CODE_GENDER": "F", "DAYS_BIRTH": -40 * 365.25 - 10,
+                     "NAME_CONTRACT_TYPE": HOSTILE, "decision": "refused",
+                     "AMT_CREDIT": 12000.0, "probability": 0.4567})
+    line = _row_text(row, "fr")
+    assert "<img" not in line and ESCAPED in line
+    assert line == (f"Femme, 40 ans · {ESCAPED} · 12\u202f000\u202f€<br><b>45,7 %</b> · "
+                    f'<span style="color:#D55E00">Crédit refusé</span>')
+
+
+def test_filter_options_show_unknown_levels_as_plain_text():
+    options = filter_options("contract_type", ["Cash loans", HOSTILE], "fr")
+    assert options[2] == (HOSTILE, HOSTILE)  # a dropdown writes it as text
+
+
+# ------------------------------------------------------------------ filter levels, one home
+def test_the_levels_offered_are_the_levels_accepted():
+    """A level found in the data but unknown to the schema is offered and accepted; a level
+    neither in the schema nor in the data is refused."""
+    for dtype in ("category", "str"):
+        frame = pd.DataFrame({"NAME_CONTRACT_TYPE": pd.Series(
+            ["Cash loans", "Leasing", "Cash loans", None, "Leasing", "Leasing"], dtype=dtype)})
+        offered = filter_levels(frame, "contract_type")
+        assert offered == ["Leasing", "Cash loans"]  # the most frequent first
+        for level in offered:
+            mask = group_mask(frame, {"contract_type": level})
+            assert list(frame.index[mask]) == list(
+                frame.index[frame["NAME_CONTRACT_TYPE"] == level])
+        assert not group_mask(frame, {"contract_type": "Revolving loans"}).any()  # schema
+        with pytest.raises(ValueError, match="'contract_type'.*'Lease'"):
+            group_mask(frame, {"contract_type": "Lease"})
+    with pytest.raises(ValueError, match="not a level filter"):
+        filter_levels(frame, "age")
+
+
+# --------------------------------------------------------------------------- typed ID
+def test_anything_typed_gets_suggestions_or_a_sentence_never_an_error():
+    ids = np.array([100002, 100003, 100010, 456789])
+    for text in ("²", "1²", "٣", "1" * 5000, "9" * 19, "1e5", "-1", "<img src=x>", "0x10",
+                 "１２", "1 0 0 0 0 2 0"):
+        assert isinstance(suggest_ids(ids, text), list)
+    assert suggest_ids(ids, "²") == [] and suggest_ids(ids, "1" * 5000) == []
+    assert suggest_ids(ids, "1 0 0 0 0") == [100002, 100003]
+    assert typed_problem(ids, "²") == ("not_an_id", {"text": "²"})
+    assert typed_problem(ids, HOSTILE) == ("not_an_id", {"text": HOSTILE})
+    key, values = typed_problem(ids, "1" * 5000)
+    assert key == "unknown_id" and values["client_id"] == "1" * 39 + "…"
+    assert typed_problem(ids, "7") == ("unknown_id", {"client_id": "7"})
+    assert typed_problem(ids, " 1000 ") is None and typed_problem(ids, "") is None
+    assert typed_problem(ids, None) is None
+    assert parse_client_id("²") is None and parse_client_id("1" * 5000) is None
+    assert parse_client_id(" 100 002 ") == 100002 and parse_client_id(7) == 7
+    assert parse_client_id("１２") is None  # full-width digits are not typed ids
+    assert shorten("abc") == "abc" and shorten("x" * 50, 10) == "x" * 9 + "…"
+
+
+def test_the_language_asked_for():
+    assert resolve_lang("fr") == ("fr", True) and resolve_lang(" EN ") == ("en", True)
+    assert resolve_lang("de") == ("fr", False) and resolve_lang("français") == ("fr", False)
+    assert resolve_lang("") == ("fr", True) and resolve_lang(None) == ("fr", True)
+    assert tr("unknown_lang", "fr", asked="de") == (
+        "Langue « de » non prise en charge : la page est en français (langues : fr, en).")

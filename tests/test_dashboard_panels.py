@@ -14,9 +14,11 @@ import bqplot as bq
 import ipywidgets as W
 import numpy as np
 import pytest
+from test_dashboard_security import HOSTILE, HOSTILE_CLIENTS, build_hostile_bundle
 from test_scoring import build_tiny_bundle
 
 from scoring_lib.dashboard import DashboardApp, UnavailableApp, build_app
+from scoring_lib.dashboard.safe import Html
 from scoring_lib.dashboard.search import PAGE_SIZE, suggest_ids
 from scoring_lib.explain.units import format_value
 from scoring_lib.scoring import Scorer
@@ -368,6 +370,33 @@ def test_an_unknown_id_gives_a_friendly_message(app, scorer):
     assert app.show_client(before) is True and one(app, "sc-message").value == ""
 
 
+def test_typing_what_no_id_can_be_gives_a_sentence_not_a_failure(app, scorer):
+    """Issue 10: "²" or a 5,000-digit number in the box broke the suggestions ("part of the
+    page could not be computed"); now the box says what is wrong, as the button does."""
+    box = app.search.search
+    box.value = "²"
+    assert list(box.options) == []
+    assert text_of(one(app, "sc-message")) == ("« ² » n'est pas un identifiant : tapez le "
+                                               "numéro du client (chiffres seulement).")
+    one(app, "sc-search-button").click()
+    assert "« ² » n'est pas un identifiant" in text_of(one(app, "sc-message"))
+    box.value = "1" * 5000
+    assert list(box.options) == []
+    assert text_of(one(app, "sc-message")) == (f"Aucun client n'a l'identifiant {'1' * 39}…. "
+                                               "Vérifiez le numéro.")
+    one(app, "sc-search-button").click()
+    assert text_of(one(app, "sc-message")).startswith(f"Aucun client n'a l'identifiant "
+                                                      f"{'1' * 39}…")
+    box.value = "9"  # no id starts with 9
+    assert text_of(one(app, "sc-message")) == ("Aucun client n'a l'identifiant 9. Vérifiez "
+                                               "le numéro.")
+    box.value = "1000"  # digits some ids start with: suggestions, and the sentence goes
+    assert len(box.options) > 0 and one(app, "sc-message").value == ""
+    box.value = str(some_ids(scorer)[0])
+    one(app, "sc-search-button").click()
+    assert app.client_id == some_ids(scorer)[0] and one(app, "sc-message").value == ""
+
+
 def test_a_failed_computation_is_a_sentence_and_a_log_record(app, scorer, monkeypatch,
                                                              caplog):
     def broken(*args, **kwargs):
@@ -618,3 +647,138 @@ def test_notebook_is_thin_parametrised_and_without_outputs():
     assert "build_app(" in second
     for cell in cells:
         assert cell["outputs"] == [] and cell["execution_count"] is None
+
+
+# ----------------------------------------------------------------- hostile data (issue 10)
+ESCAPED = html.escape(HOSTILE)  # '&lt;img src=x onerror=alert(1)&gt;'
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """A Scorer on a bundle whose first training clients have ``HOSTILE`` as their loan
+    type, employer's sector and companion (category levels the schema does not know), with
+    ``HOSTILE`` added to every label of the features dictionary (information panel,
+    comparison) and to the explanation's group labels and reason sentences."""
+    import dataclasses
+
+    path, ids = build_hostile_bundle(tmp_path_factory.mktemp("hostile"))
+    scorer = Scorer.from_bundle(path)
+    for column in ("label_fr", "label_en"):
+        scorer.dictionary[column] = HOSTILE + " " + scorer.dictionary[column].astype(str)
+    explain = scorer.explain
+
+    def hostile_explain(client_id, *args, **kwargs):
+        e = explain(client_id, *args, **kwargs)
+        grouped, reasons = e.grouped.copy(), e.reasons.copy()
+        for column in ("label_fr", "label_en", "top_label_fr", "top_label_en"):
+            grouped[column] = HOSTILE + " " + grouped[column].astype(str)
+        reasons["sentence"] = HOSTILE + " " + reasons["sentence"].astype(str)
+        return dataclasses.replace(e, grouped=grouped, reasons=reasons)
+
+    scorer.explain = hostile_explain
+    return scorer, ids
+
+
+def html_widgets(app) -> list:
+    """Every HTML widget of the page, the charts' tooltips included."""
+    return [w for w in walk(app.widget) if isinstance(w, W.HTML)] + [
+        app.explain.force_tooltip, app.explain.waterfall_tooltip]
+
+
+def assert_escaped(app, when: str) -> None:
+    """No HTML widget holds the raw text, and each was built by the escaping helpers."""
+    widgets = html_widgets(app)
+    raw = [(sorted(w._dom_classes), w.value[:160]) for w in widgets if "<img" in w.value]
+    assert raw == [], f"{when}: the raw text in {len(raw)} HTML widget(s)"
+    unsafe = [(sorted(w._dom_classes), w.value[:160]) for w in widgets
+              if w.value != "" and not isinstance(w.value, Html)]
+    assert unsafe == [], f"{when}: HTML not built by scoring_lib.dashboard.safe"
+
+
+def hover_every_band(app) -> list[str]:
+    tips = []
+    for i in range(len(app.explain.force_data["segments"])):
+        app.explain._hover_force(None, {"data": {"index": i}})
+        tips.append(app.explain.force_tooltip.value)
+    for i in range(len(app.explain.waterfall_data["steps"])):
+        app.explain._hover_waterfall(None, {"data": {"index": i}})
+        tips.append(app.explain.waterfall_tooltip.value)
+    return tips
+
+
+def test_hostile_data_is_escaped_in_every_panel(hostile):
+    scorer, ids = hostile
+    app = build_app(scorer)
+    assert app.client_id == ids[0] and one(app, "sc-message").value == ""
+    assert_escaped(app, "start")
+    # the category levels: table rows, information values; the labels: information,
+    # reasons, tooltips
+    rows = [t.value for t in app.search.row_texts[:HOSTILE_CLIENTS]]
+    assert all(ESCAPED in r for r in rows) and HOSTILE in text_of(app.search.row_texts[0])
+    credit, income = app.info.blocks["credit"].value, app.info.blocks["income"].value
+    assert f"<td class=\"sc-value\">{ESCAPED}</td>" in credit  # loan type, companion
+    assert credit.count(f"<td class=\"sc-value\">{ESCAPED}</td>") == 2
+    assert f"<td class=\"sc-value\">{ESCAPED}</td>" in income  # employer's sector
+    assert f"<td class=\"sc-field\">{ESCAPED} " in credit      # a label
+    assert app.explain.reasons.value.count(f"<li>{ESCAPED} ") == len(
+        app.explanation.reasons)
+    tips = hover_every_band(app)
+    bands = app.explain.force_data["segments"] + app.explain.waterfall_data["steps"]
+    named = [t for t, b in zip(tips, bands) if not b["others"]]  # not "Autres facteurs"
+    assert named and all(t.startswith(f"<b>{ESCAPED} ") for t in named)
+    assert all("Valeur du client : " in t for t in named)
+    assert_escaped(app, "tooltips")
+    # bqplot and dropdowns write text: the raw text is what a person reads there
+    assert all(label.startswith(HOSTILE) for label, b in
+               zip(app.explain.force_bands.labels, bands) if not b["others"])
+    assert app.comparison.hist_x_axis.label.startswith(HOSTILE)
+
+    # the level is offered in the filter, and choosing it lists its clients
+    contract = one(app, "sc-filter-contract")
+    assert (HOSTILE, HOSTILE) in contract.options
+    contract.value = HOSTILE
+    assert one(app, "sc-message").value == ""
+    assert list(app.search.matches) == ids
+    assert text_of(one(app, "sc-results-count")) == f"{HOSTILE_CLIENTS} clients correspondent"
+    app.comparison.reference.value = "group"  # the filtered group as the reference
+    assert one(app, "sc-message").value == "" and app.comparison.hist["n"] == HOSTILE_CLIENTS
+    assert_escaped(app, "filtered")
+    app.search.picks[2].click()
+    assert app.client_id == ids[2] and one(app, "sc-message").value == ""
+    hover_every_band(app)
+    assert_escaped(app, "picked")
+    app.set_lang("en")
+    assert text_of(one(app, "sc-results-count")) == f"{HOSTILE_CLIENTS} matching clients"
+    hover_every_band(app)
+    assert_escaped(app, "english")
+    # typed into the box: said back as text
+    app.search.search.value = HOSTILE
+    assert text_of(one(app, "sc-message")) == (f"“{HOSTILE}” is not an ID: type the "
+                                               "client's number (digits only).")
+    one(app, "sc-search-button").click()
+    assert_escaped(app, "typed")
+    app.set_filters({"contract_type": HOSTILE})  # the Python API takes the level too
+    assert list(app.search.matches) == ids
+
+
+def test_a_level_found_in_the_data_is_offered_and_accepted(hostile):
+    """Issue 10: such a level was offered, then choosing it said "part of the page could
+    not be computed (filters)". Pick it, with another filter, and see the matching
+    clients; the other level filters offer exactly the levels the data has."""
+    scorer, ids = hostile
+    app = build_app(scorer)
+    one(app, "sc-filter-contract").value = HOSTILE
+    one(app, "sc-filter-gender").value = "F"
+    expected = [c for c in ids if scorer.clients.loc[c, "CODE_GENDER"] == "F"]
+    assert 0 < len(expected) < len(ids)
+    assert list(app.search.matches) == expected and one(app, "sc-message").value == ""
+    assert [b.description for b, r in zip(app.search.picks, app.search.rows)
+            if r.layout.display != "none"] == [str(c) for c in expected]
+    for name in ("contract_type", "gender", "income_type", "family_status"):
+        values = [v for _, v in app.search.dropdowns[name].options][1:]
+        column = {"contract_type": "NAME_CONTRACT_TYPE", "gender": "CODE_GENDER",
+                  "income_type": "NAME_INCOME_TYPE",
+                  "family_status": "NAME_FAMILY_STATUS"}[name]
+        assert set(values) == set(scorer.clients[column].dropna().astype(str))
+        for value in values:  # every level offered is accepted
+            assert len(scorer.group({name: value})) > 0

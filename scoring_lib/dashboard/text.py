@@ -2,9 +2,9 @@
 
 :data:`TEXTS` maps a key to ``(French, English)``; :func:`tr` picks one and fills its
 ``{placeholders}``. Texts are plain text, never HTML: a panel escapes what it writes into an
-HTML widget (:mod:`.safe`), values included. Values of features come from :mod:`scoring_lib.explain.units` (human
-units); the probability of the score panel is written with exactly one decimal
-(:func:`probability_text`: "12,3 %" / "12.3%").
+HTML widget (:mod:`.safe`), values included. Values of features come from
+:mod:`scoring_lib.explain.units` (human units); the probability of the score panel is
+written with exactly one decimal (:func:`probability_text`: "12,3 %" / "12.3%").
 """
 
 from __future__ import annotations
