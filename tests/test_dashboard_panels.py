@@ -649,6 +649,28 @@ def test_notebook_is_thin_parametrised_and_without_outputs():
         assert cell["outputs"] == [] and cell["execution_count"] is None
 
 
+@pytest.mark.slow
+def test_the_notebook_with_an_unknown_language_runs_in_french(scorer, monkeypatch):
+    """What Voilà runs, with ``SCORING_LANG=de`` in the kernel's environment: no cell error
+    (Voilà's generic "cell error" page before), the page in French, one line that says so."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(ROOT / "dashboard.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "print(type(app).__name__, app.lang, repr(app.notice.value))"))
+    monkeypatch.setenv("SCORING_LANG", "de")
+    monkeypatch.setenv("SCORING_BUNDLE", str(scorer.bundle.path))
+    NotebookClient(nb, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(ROOT)}}).execute()
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert [o for o in outputs if o["output_type"] == "error"] == []
+    printed = "".join(o.get("text", "") for o in outputs if o["output_type"] == "stream"
+                      and o.get("name") == "stdout")
+    assert printed.startswith("DashboardApp fr ")
+    assert "Langue « de » non prise en charge : la page est en français" in printed
+
+
 # ----------------------------------------------------------------- hostile data (issue 10)
 ESCAPED = html.escape(HOSTILE)  # '&lt;img src=x onerror=alert(1)&gt;'
 
