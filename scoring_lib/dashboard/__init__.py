@@ -7,7 +7,8 @@
 * :mod:`.explanation` — reasons, force plot, waterfall (log-odds);
 * :mod:`.info` — the client's information in human units, by section;
 * :mod:`.comparison` — histogram and scatter against all, similar or filtered clients;
-* :mod:`.text`, :mod:`.theme` — words (fr/en), colours and style sheet.
+* :mod:`.text`, :mod:`.theme` — words (fr/en), colours and style sheet;
+* :mod:`.safe` — the only way HTML is written: data-derived text is always escaped.
 """
 
 from .app import DashboardApp, UnavailableApp, build_app
