@@ -194,5 +194,12 @@ def test_hostile_levels_are_shown_as_text_and_never_run(server, hostile):
             screenshot(page, "hostile-level")
             assert page.locator(".sc-message").inner_text().strip() == ""
             assert "Traceback" not in page.content()
+
+            # typed into the ID box: said back as text
+            page.locator(".sc-search input").fill(HOSTILE)
+            page.locator(".sc-search-button").click()
+            wait_text(page, "sc-message", lambda t: f"« {HOSTILE} »" in t,
+                      "the typed text said back literally")
+            assert_nothing_injected(page, dialogs, "hostile text typed")
         finally:
             browser.close()
