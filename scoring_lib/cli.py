@@ -3,21 +3,38 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import re
+import signal
 import sys
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text}")
+class _ArgumentsError(Exception):
+    """A combination of arguments that cannot work (``str``: the sentence to print)."""
+
+
+def _whole(text: str, low: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or value < low:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least {low}, "
+                                         f"got {text}")
     return value
+
+
+def _positive(text: str) -> int:
+    return _whole(text, 1)
 
 
 def _non_negative(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number of 0 or more, got {text}")
-    return value
+    return _whole(text, 0)
+
+
+def _sample(text: str) -> int:
+    return _whole(text, 2)  # a sample needs both classes
 
 
 def _cmd_synth(args) -> int:
@@ -65,14 +82,14 @@ def _cmd_features(args) -> int:
 
 
 def _folds(text: str) -> int:
-    value = int(text)
-    if value < 2:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 2, got {text}")
-    return value
+    return _whole(text, 2)
 
 
 def _cost(text: str) -> float:
-    value = float(text)
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
     if not value >= 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"expected a finite number of 0 or more, got {text}")
     return value
@@ -81,6 +98,10 @@ def _cost(text: str) -> float:
 def _build_params(args):
     from .model.build import BuildParams
 
+    if args.cost_fn == 0 and args.cost_fp == 0:
+        raise _ArgumentsError("--cost-fn and --cost-fp are both 0, so every threshold would "
+                              "cost nothing: give at least one of them a positive cost "
+                              "(defaults: --cost-fn 10 --cost-fp 1)")
     return BuildParams(cost_fn=args.cost_fn, cost_fp=args.cost_fp, folds=args.folds,
                        seed=args.seed, iterations=args.iterations, sample=args.sample)
 
@@ -98,10 +119,20 @@ def _cmd_build(args) -> int:
     from .model import FeatureFrameError
     from .model.build import build_bundle
 
+    from papermill.exceptions import PapermillExecutionError
+
     try:
         report = build_bundle(args.data, args.out, _build_params(args), features=args.features)
-    except (DataError, FeatureFrameError, FileNotFoundError) as exc:
+    except (DataError, FeatureFrameError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except PapermillExecutionError as exc:  # an OS error inside a notebook (full disk...)
+        code = re.match(r"\[Errno (\d+)\]", exc.evalue or "")
+        failure = OSError(int(code.group(1)) if code else None, exc.evalue)
+        message = os_error_message(failure, args) if exc.ename.endswith("Error") else None
+        if message is None:
+            raise
+        print(f"error: a notebook of the build failed: {message}", file=sys.stderr)
         return 2
     _report_build(report)
     return 0
@@ -151,8 +182,14 @@ def _port(text: str) -> int:
 def _cmd_serve(args) -> int:
     from .serve import ServeError, ServeOptions, serve
 
+    if args.token is not None:
+        print("warning: --token is visible to every user of this machine in the process "
+              "list; give the token in the SCORING_TOKEN environment variable or with "
+              "--token-file instead (--token will be removed)", file=sys.stderr)
     options = ServeOptions(bundle=args.bundle, port=args.port, ip=args.ip, token=args.token,
-                           preheat=not args.no_preheat)
+                           token_file=args.token_file, preheat=not args.no_preheat,
+                           max_sessions=args.max_sessions, connect_grace=args.connect_grace,
+                           render_timeout=args.render_timeout)
     if args.notebook is not None:
         options.notebook = args.notebook
     try:
@@ -160,6 +197,16 @@ def _cmd_serve(args) -> int:
     except ServeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -173,7 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--test-clients", type=_non_negative, default=None,
                    help="number of test clients (application_test rows; default clients/6)")
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same files)")
-    p.add_argument("--out", required=True, help="output folder (created if needed)")
+    p.add_argument("--out", required=True, help="output folder (created if needed): new, "
+                   "empty or written by scoring synth (other data is never overwritten)")
     p.add_argument("--format", choices=("csv", "parquet"), default="csv")
     p.set_defaults(func=_cmd_synth)
 
@@ -186,14 +234,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", required=True, help="folder with the Kaggle files")
     p.add_argument("--out", required=True, help="output Parquet file; the feature metadata is "
                    "stored in its schema metadata (see scoring_lib.features.cache)")
-    p.add_argument("--force", action="store_true", help="rebuild even if the file is up to date")
+    p.add_argument("--force", action="store_true", help="rebuild even if the file is up to "
+                   "date (a file that is not a feature file is never replaced)")
     p.set_defaults(func=_cmd_features)
 
     p = sub.add_parser("build", help="features, EDA and modelling notebooks (papermill), then "
                        "a verified bundle: model, threshold, metrics, client tables, reports")
     p.add_argument("--data", required=True, help="folder with the Kaggle files")
-    p.add_argument("--out", required=True, help="bundle folder, e.g. artifacts/NAME (replaced "
-                   "atomically at the end)")
+    p.add_argument("--out", required=True, help="bundle folder, e.g. artifacts/NAME: new, "
+                   "empty or a bundle (replaced atomically at the end; any other folder is "
+                   "refused)")
     p.add_argument("--cost-fn", type=_cost, default=10.0,
                    help="cost of granting a loan to a client who defaults (default 10)")
     p.add_argument("--cost-fp", type=_cost, default=1.0,
@@ -203,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--iterations", type=_positive, default=300,
                    help="boosting rounds of CatBoost, and the most HistGradientBoosting may use "
                         "(it stops early) (default 300)")
-    p.add_argument("--sample", type=_positive, default=None,
+    p.add_argument("--sample", type=_sample, default=None,
                    help="train on a stratified sample of N training clients (default: all); "
                    "every client is still scored")
     p.add_argument("--features", default=None, help="feature file to reuse or write (default: "
@@ -218,7 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="training clients generated when the data folder is empty (default 30000)")
     p.add_argument("--test-clients", type=_non_negative, default=5_000,
                    help="test clients generated with them (default 5000)")
-    p.add_argument("--force", action="store_true", help="rebuild even if the bundle is up to date")
+    p.add_argument("--force", action="store_true", help="rebuild even if the bundle is up to "
+                   "date (a folder that is not a bundle is never replaced)")
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser("score", help="score one client of a bundle and explain the decision "
@@ -239,8 +290,23 @@ def build_parser() -> argparse.ArgumentParser:
                    "port is tried when it is taken)")
     p.add_argument("--ip", default="127.0.0.1", help="address to listen on (default "
                    "127.0.0.1); any non-loopback address requires a token")
-    p.add_argument("--token", default=None, help="require this token (?token=... in the "
-                   "URL); generated and printed when --ip is not a loopback address")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--token-file", default=None, metavar="PATH", help="require the token "
+                     "written in this file (chmod 600); or set SCORING_TOKEN; a token is "
+                     "generated and printed when --ip is not a loopback address and none "
+                     "is given")
+    who.add_argument("--token", default=None, help="deprecated: visible to every local user "
+                     "in the process list; use SCORING_TOKEN or --token-file")
+    p.add_argument("--max-sessions", type=_positive_int, default=None, metavar="N",
+                   help="at most N visitors' sessions (kernels) at a time, beyond that a "
+                   "'busy' page (HTTP 503); default from the available memory and the "
+                   "bundle's size (README: sizing --max-sessions)")
+    p.add_argument("--connect-grace", type=float, default=120.0, metavar="SECONDS",
+                   help="shut down a page's kernel when no browser connected to it within "
+                   "SECONDS after the page was sent (default 120)")
+    p.add_argument("--render-timeout", type=_positive_int, default=300, metavar="SECONDS",
+                   help="a notebook cell running longer ends the page with an error "
+                   "message (default 300)")
     p.add_argument("--no-preheat", action="store_true", help="start each visitor's kernel "
                    "on request instead of keeping one preheated kernel ready")
     p.add_argument("--notebook", default=None, help="notebook to serve instead of the "
@@ -249,9 +315,111 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# ------------------------------------------------------------------------------ failures
+#: what to do about an OS error a person can cause (by errno)
+_ADVICE = {
+    errno.ENOSPC: "no space left on the disk: free some space or write elsewhere, then run "
+                  "the command again",
+    errno.EDQUOT: "disk quota exceeded: free some space or write elsewhere, then run the "
+                  "command again",
+    errno.EROFS: "read-only file system: choose a path on a writable disk",
+    errno.EACCES: "permission denied: check the permissions of that path, or choose another "
+                  "one",
+    errno.EPERM: "operation not permitted: check the permissions of that path, or choose "
+                 "another one",
+    errno.ENOENT: "not found: check the path",
+    errno.EISDIR: "is a folder where a file was expected: give the path of a file",
+    errno.ENOTDIR: "a part of this path is a file where a folder was expected: check the path",
+    errno.EEXIST: "already exists and is in the way (a file where a folder is needed?): "
+                  "choose another path",
+    errno.ENAMETOOLONG: "file name too long: choose a shorter path",
+    errno.ELOOP: "too many symbolic links: check the path",
+}
+_BY_CLASS = ((PermissionError, errno.EACCES), (FileNotFoundError, errno.ENOENT),
+             (IsADirectoryError, errno.EISDIR), (NotADirectoryError, errno.ENOTDIR),
+             (FileExistsError, errno.EEXIST))
+_BY_TEXT = (("No space left", errno.ENOSPC), ("Read-only file system", errno.EROFS),
+            ("Permission denied", errno.EACCES))
+
+
+def _main_path(args) -> str | None:
+    """The path a command is about, for messages that have no other."""
+    for name in ("out", "bundle", "data"):
+        if getattr(args, name, None):
+            return getattr(args, name)
+    return None
+
+
+def os_error_message(exc: OSError, args) -> str | None:
+    """One sentence for an OS error a person can cause (naming the path and what to do),
+    or None for one that only a bug explains."""
+    code = exc.errno if exc.errno in _ADVICE else None
+    for cls, value in _BY_CLASS:
+        if code is None and isinstance(exc, cls):
+            code = value
+    for text, value in _BY_TEXT:
+        if code is None and text in str(exc):
+            code = value
+    if code is None:
+        return None
+    path = exc.filename
+    if path is None:  # pyarrow names the file in its message only
+        quoted = re.search(r"'(/[^']+)'", str(exc))
+        path = quoted.group(1) if quoted else None
+    if path is None:
+        path = _main_path(args) or f"scoring {args.command}"
+    return f"{path}: {_ADVICE[code]}"
+
+
+def _interrupted_message(args) -> str:
+    from .outputs import COMMITTED
+
+    out = getattr(args, "out", None)
+    if not out:
+        return "interrupted"
+    done = [str(p) for p in dict.fromkeys(COMMITTED) if p.exists()]  # not staging's
+    also = f" ({', '.join(done)} had been written completely before)" if done else ""
+    return f"interrupted: nothing was written to {out}{also}"
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """SIGTERM (``kill``, a container stop) interrupts like Ctrl-C, for the time of a command:
+    temporary files are removed and child processes stopped on the way out."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: list[str] | None = None) -> int:
+    from .outputs import COMMITTED, OutputError
+
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    COMMITTED.clear()
+    try:
+        with _sigterm_as_interrupt():
+            return args.func(args)
+    except KeyboardInterrupt:
+        print(_interrupted_message(args), file=sys.stderr, flush=True)
+        return 130
+    except (OutputError, _ArgumentsError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        message = os_error_message(exc, args)
+        if message is None:
+            raise
+        print(f"error: {message}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

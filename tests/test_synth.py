@@ -215,7 +215,8 @@ def test_same_seed_gives_identical_files_and_another_seed_does_not(tmp_path):
     synthesize(b, 300, 50, seed=3)
     synthesize(c, 300, 50, seed=4)
     assert _digest(a) == _digest(b)
-    assert len(_digest(a)) == 8
+    assert len(_digest(a)) == 9  # the eight files and the generator's marker
+    assert ".scoring-synth.json" in _digest(a)
     assert _digest(a)["application_train.csv"] != _digest(c)["application_train.csv"]
 
 
@@ -264,7 +265,7 @@ def test_cli_synth_writes_the_eight_files(tmp_path, capsys):
     assert main(["synth", "--clients", "200", "--test-clients", "30", "--seed", "1",
                  "--out", str(tmp_path), "--format", "parquet"]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        f"{name}.parquet" for name in schema.TABLE_NAMES)
+        [f"{name}.parquet" for name in schema.TABLE_NAMES] + [".scoring-synth.json"])
     assert "application_train" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         main(["synth", "--clients", "0", "--out", str(tmp_path)])

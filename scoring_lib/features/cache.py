@@ -24,7 +24,10 @@ raw file, or a new feature version, triggers a rebuild. (Content hashes would al
 edit that keeps size and mtime, at the cost of reading several GB on every run.)
 
 The file is written to a temporary name in the output folder, then renamed over the target
-(``os.replace``), so a crash never leaves a half-written feature file.
+(``os.replace``), so a crash never leaves a half-written feature file; temporary files of
+killed runs are swept by the next one (:func:`scoring_lib.outputs.sweep_stale`). An existing
+file is replaced only if it is a feature file (it has the metadata above): any other file is
+refused (:func:`check_feature_output`), and so is an output inside the data folder.
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..data.loader import find_table_files, load_tables
+from ..outputs import (check_output_file, check_separate, committed, deferred_interrupts,
+                       staging_prefix, sweep_stale)
 from .build import FEATURE_VERSION, FeatureSet, build_features
 from .metadata import metadata_from_records, metadata_records
 
@@ -89,13 +94,16 @@ def write_features(features: FeatureSet, path, fingerprint: str = "",
     table = pa.Table.from_pandas(features.frame, preserve_index=False)
     table = table.replace_schema_metadata({**(table.schema.metadata or {}),
                                            META_KEY: json.dumps(info).encode()})
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    sweep_stale(path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=staging_prefix(path.name), dir=path.parent)
     os.close(fd)
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private (0600)
         pq.write_table(table, tmp, compression="zstd")
         del table
-        os.replace(tmp, path)
+        with deferred_interrupts():
+            os.replace(tmp, path)
+            committed(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -118,11 +126,31 @@ def read_features(path) -> FeatureSet:
     return FeatureSet(frame, metadata_from_records(info["features"]))
 
 
-def build_feature_file(data, out, force: bool = False) -> FeatureFile:
+def feature_file_refusal(path: Path) -> str | None:
+    """None if ``path`` is a feature file (its Parquet schema has our metadata), else why."""
+    if read_info(path) is None:
+        return (f"no {META_KEY.decode()} metadata in a Parquet schema: it was not written "
+                "by scoring features")
+    return None
+
+
+def check_feature_output(data, out, out_arg: str = "--out") -> None:
+    """Raise :class:`~scoring_lib.outputs.OutputError` unless ``out`` may be (re)written:
+    absent or a feature file, and neither the data folder nor inside it."""
+    check_separate(out, {"--data": data}, out_arg)
+    check_output_file(out, feature_file_refusal, "feature file", out_arg)
+
+
+def build_feature_file(data, out, force: bool = False, out_arg: str = "--out") -> FeatureFile:
     """Build the features of the raw tables in ``data`` into ``out``, unless ``out`` already
-    holds them for the same inputs (then it is reused; ``force`` rebuilds anyway)."""
+    holds them for the same inputs (then it is reused; ``force`` rebuilds anyway).
+
+    An existing ``out`` that is not a feature file is refused (``force`` or not), as is an
+    ``out`` inside ``data``: :class:`~scoring_lib.outputs.OutputError` names ``out_arg``.
+    """
     start = time.perf_counter()
     out = Path(out)
+    check_feature_output(data, out, out_arg)
     fingerprint, inputs = input_fingerprint(data)
     info = None if force else read_info(out)
     if info is not None and info.get("fingerprint") == fingerprint:
@@ -137,5 +165,5 @@ def build_feature_file(data, out, force: bool = False) -> FeatureFile:
                        len(features.metadata), time.perf_counter() - start)
 
 
-__all__ = ["FeatureFile", "build_feature_file", "input_fingerprint", "read_features",
-           "read_info", "write_features"]
+__all__ = ["FeatureFile", "build_feature_file", "check_feature_output", "input_fingerprint",
+           "read_features", "read_info", "write_features"]

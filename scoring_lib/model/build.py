@@ -14,17 +14,27 @@
 
 :func:`build_demo` generates the demo data if absent and builds ``artifacts/demo`` unless a
 bundle built from the same data, code and parameters is already there.
+
+Both replace an existing ``out`` only if it is a bundle (:func:`bundle_refusal`) and refuse
+an ``out`` that is, holds or lies inside the data folder or the feature file
+(:func:`check_bundle_output`, rules in :mod:`scoring_lib.outputs`). The staging folder is
+named after this process (``.<name>.tmp-<pid>-*``); the next build sweeps those whose
+process is gone. An interrupted build (Ctrl-C, SIGTERM) removes its staging folder and
+kills the notebook kernel it started.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
+import weakref
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -32,8 +42,10 @@ import pandas as pd
 
 from ..data import load_tables
 from ..data.loader import find_table_files
-from .bundle import (MANIFEST, REPORTS, BundleError, complete_bundle, library_versions,
-                     read_manifest, verify_bundle)
+from ..outputs import (check_output_folder, check_separate, committed, staging_prefix,
+                       sweep_stale)
+from .bundle import (FORMAT, MANIFEST, REPORTS, BundleError, complete_bundle,
+                     library_versions, read_manifest, verify_bundle)
 from .fingerprint import NOTEBOOKS, code_fingerprint, data_fingerprint
 from .inputs import TARGET
 
@@ -42,7 +54,8 @@ EDA_NOTEBOOK = "01_eda.ipynb"
 MODELLING_NOTEBOOK = "02_modelling.ipynb"
 
 __all__ = ["DEMO_PARAMS", "BuildParams", "BuildReport", "build_bundle", "build_demo",
-           "bundle_status", "kernel_command", "run_notebook"]
+           "bundle_refusal", "bundle_status", "check_bundle_output", "kernel_command",
+           "run_notebook"]
 
 
 @dataclass(frozen=True)
@@ -119,6 +132,11 @@ def _kernel_environment():
                 os.environ[key] = value
 
 
+#: the kernel managers papermill created in this process (to kill their kernels when the
+#: build is interrupted: papermill leaves that to the interpreter's exit)
+_MANAGERS: weakref.WeakSet = weakref.WeakSet()
+
+
 def _kernel_manager_class():
     from jupyter_client import AsyncKernelManager
 
@@ -126,10 +144,31 @@ def _kernel_manager_class():
         """The kernel logs errors only: ipykernel 7 warns on every start that its local TCP
         sockets are not encrypted, which would alarm whoever reads the build's output."""
 
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            _MANAGERS.add(self)
+
         def format_kernel_cmd(self, extra_arguments=None):
             return super().format_kernel_cmd(extra_arguments) + ["--IPKernelApp.log_level=ERROR"]
 
     return QuietKernelManager
+
+
+def _kill_kernels() -> None:
+    """Kill the kernels still running (and their own children: jupyter_client starts each
+    kernel as the leader of a new session, so its process group is the kernel's pid)."""
+    for km in list(_MANAGERS):
+        process = getattr(getattr(km, "provisioner", None), "process", None)
+        if process is None or process.poll() is not None:
+            continue
+        with contextlib.suppress(OSError):
+            os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            process.kill()
+        with contextlib.suppress(Exception):
+            process.wait(timeout=10)
+        with contextlib.suppress(Exception):
+            km.cleanup_connection_file()
 
 
 def kernel_command(kernel_name: str = KERNEL) -> list[str]:
@@ -153,11 +192,16 @@ def run_notebook(name: str, output, parameters: dict, progress: bool | str = Tru
     output.parent.mkdir(parents=True, exist_ok=True)
     stream = progress == "stderr"
     with _kernel_environment():
-        pm.execute_notebook(str(Path(notebooks) / name), str(output), parameters=parameters,
-                            kernel_name=KERNEL, progress_bar=bool(progress) and not stream,
-                            log_output=False, stderr_file=sys.stderr if stream else None,
-                            cwd=str(output.parent),
-                            kernel_manager_class=_kernel_manager_class())
+        try:
+            pm.execute_notebook(str(Path(notebooks) / name), str(output),
+                                parameters=parameters, kernel_name=KERNEL,
+                                progress_bar=bool(progress) and not stream, log_output=False,
+                                stderr_file=sys.stderr if stream else None,
+                                cwd=str(output.parent),
+                                kernel_manager_class=_kernel_manager_class())
+        except BaseException:
+            _kill_kernels()
+            raise
     return output
 
 
@@ -186,6 +230,42 @@ def _applications(data) -> pd.DataFrame:
     return apps.drop(columns=[TARGET], errors="ignore")
 
 
+def bundle_refusal(path: Path) -> str | None:
+    """None if the folder ``path`` is a bundle a build wrote: a ``bundle.json`` of this
+    format (any version, even one whose checksum no longer matches: it is rebuilt) and no
+    file that the manifest does not list (``.ipynb_checkpoints`` aside); else why not."""
+    file = path / MANIFEST
+    if not file.is_file():
+        return f"it holds no {MANIFEST}"
+    try:
+        manifest = json.loads(file.read_text())
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return f"its {MANIFEST} is not valid JSON"
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        return f"its {MANIFEST} is not a {FORMAT} manifest"
+    files = manifest.get("files")
+    listed = set(files) if isinstance(files, dict) else set()
+    for item in sorted(path.rglob("*")):
+        rel = item.relative_to(path)
+        if ".ipynb_checkpoints" in rel.parts or item.is_dir() and not item.is_symlink():
+            continue
+        if rel.as_posix() not in listed | {MANIFEST}:
+            return f"it holds {rel.as_posix()}, which {MANIFEST} does not list"
+    return None
+
+
+def check_bundle_output(data, out, features=None, features_arg: str = "--features") -> None:
+    """Raise :class:`~scoring_lib.outputs.OutputError` unless the build may write ``out``
+    (absent, an empty folder or a bundle) and ``features`` (absent or a feature file),
+    neither of them being, holding or inside the data folder, nor one inside the other."""
+    from ..features.cache import check_feature_output
+
+    check_separate(out, {"--data": data, features_arg: features})
+    check_output_folder(out, bundle_refusal, "bundle")
+    if features:
+        check_feature_output(data, features, features_arg)
+
+
 def build_bundle(data, out, params: BuildParams | None = None, features=None,
                  progress: bool = True, log=print) -> BuildReport:
     """Build the bundle ``out`` from the raw tables in ``data`` (see the module docstring).
@@ -193,7 +273,8 @@ def build_bundle(data, out, params: BuildParams | None = None, features=None,
     ``features``: where to keep the feature file (reused when up to date); default a
     temporary file inside the build. Raises ``DataError`` for bad raw files,
     ``FeatureFrameError`` for a feature frame that cannot be trained on (both before any
-    training) and ``papermill.PapermillExecutionError`` if a notebook fails.
+    training), ``OutputError`` for an ``out`` or ``features`` it must not replace (before
+    anything is done) and ``papermill.PapermillExecutionError`` if a notebook fails.
     """
     from ..features.cache import build_feature_file, read_info
     from .inputs import sample_training
@@ -202,8 +283,10 @@ def build_bundle(data, out, params: BuildParams | None = None, features=None,
     params = params or BuildParams()
     start = time.perf_counter()
     data, out = Path(data), Path(out)
+    check_bundle_output(data, out, features)
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    sweep_stale(out.parent)
+    staging = Path(tempfile.mkdtemp(prefix=staging_prefix(out.name), dir=out.parent))
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(staging, 0o777 & ~umask)  # mkdtemp's 0700 would stay on the bundle folder
@@ -224,7 +307,7 @@ def build_bundle(data, out, params: BuildParams | None = None, features=None,
 
         step("features")
         feature_file = Path(features) if features else staging / "_work" / "features.parquet"
-        result = build_feature_file(data, feature_file)
+        result = build_feature_file(data, feature_file, out_arg="--features")
         log(f"    {'reused' if result.reused else 'wrote'} {feature_file} "
             f"({result.rows:,d} clients x {result.features:,d} features)")
         checked, _ = load_training_data(feature_file, folds=params.folds)  # fails early
@@ -273,9 +356,11 @@ def build_bundle(data, out, params: BuildParams | None = None, features=None,
         frame = pd.read_parquet(feature_file)
         if not features:
             shutil.rmtree(staging / "_work", ignore_errors=True)
-        complete_bundle(staging, out, frame, _applications(data), manifest,
-                        info.get("features"))
-        del frame
+        applications = _applications(data)
+        check_output_folder(out, bundle_refusal, "bundle")  # again: it may have changed
+        complete_bundle(staging, out, frame, applications, manifest, info.get("features"))
+        committed(out)
+        del frame, applications
         done("client tables and manifest")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -316,11 +401,16 @@ def build_demo(data="data/raw", out="artifacts/demo", clients: int = 30_000,
     build ``out`` unless it is up to date (``force`` rebuilds anyway)."""
     from ..data.synth import synthesize
 
+    from ..data.synth import check_synth_output
+
     data, out = Path(data), Path(out)
+    features = data.parent / "processed" / "features.parquet"
+    check_bundle_output(data, out, features, "the feature file")  # before generating data
     start = time.perf_counter()
     if data.exists() and "application_train" in find_table_files(data):
         log(f"==> keeping the data in {data}/")
     else:
+        check_synth_output(data, "--data")
         log(f"==> generating {clients:,d} training and {test_clients:,d} test clients "
             f"(seed {seed}) into {data}/")
         synthesize(data, clients, test_clients, seed, "csv")
@@ -330,5 +420,4 @@ def build_demo(data="data/raw", out="artifacts/demo", clients: int = 30_000,
             log(f"==> {out} is up to date ({reason}): nothing to do")
             return BuildReport(out, time.perf_counter() - start, skipped=True, reason=reason)
         log(f"==> building {out}: {reason}")
-    features = data.parent / "processed" / "features.parquet"
     return build_bundle(data, out, params, features=features, progress=progress, log=log)

@@ -41,6 +41,7 @@ Same seed, same files: each table draws from its own stream of one ``SeedSequenc
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -51,6 +52,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ...outputs import (check_output_folder, committed, deferred_interrupts, staging_prefix,
+                        sweep_stale)
+from ..loader import SUFFIXES
 from ..reference import full_table_rows
 from ..schema import TABLE_NAMES
 from . import application, bureau, previous
@@ -114,20 +118,66 @@ def write_table(frame: pd.DataFrame, path: Path, fmt: str) -> None:
         pcsv.write_csv(table, path)
 
 
+#: written last into every folder of generated data: which files the generator wrote there
+MARKER = ".scoring-synth.json"
+
+
+def _written_by_us(out: Path) -> set[str]:
+    """The file names the marker of ``out`` lists (empty when it has no readable marker)."""
+    try:
+        info = json.loads((out / MARKER).read_text())
+        return {str(name) for name in info["files"]} if isinstance(info, dict) else set()
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+
+
+def synth_refusal(out: Path) -> str | None:
+    """None if writing the eight files into the existing folder ``out`` loses nothing the
+    generator did not write; else why (a table file that its marker does not list)."""
+    ours = _written_by_us(out)
+    for path in sorted(out.iterdir()):
+        if path.name in ours or path.name == MARKER:
+            continue
+        for name in TABLE_NAMES:
+            if any(path.name == name + suffix for suffix in SUFFIXES):
+                return (f"it holds {path.name}, which the generator did not write there "
+                        f"(no {MARKER} lists it)")
+    return None
+
+
+def check_synth_output(out, out_arg: str = "--out") -> None:
+    """Raise :class:`~scoring_lib.outputs.OutputError` unless ``out`` may receive generated
+    data: absent, a file-less folder, a folder without table files, or one the generator
+    wrote (its marker lists every table file there)."""
+    check_output_folder(out, synth_refusal, "folder of generated data", out_arg)
+
+
+def _write_marker(out: Path, files, fmt: str) -> None:
+    tmp = out / f"{staging_prefix(MARKER)}x"
+    tmp.write_text(json.dumps({"generator": "scoring_lib.data.synth", "format": fmt,
+                               "files": sorted(files)}, indent=1) + "\n")
+    os.replace(tmp, out / MARKER)
+
+
 def synthesize(out: str | os.PathLike, n_clients: int, n_test: int = 0, seed: int = 0,
                fmt: str = "csv", progress=None) -> SynthReport:
     """Write the eight files into ``out`` (created if needed).
 
-    Files are written into a temporary folder beside ``out`` and renamed into place only when
+    ``out`` must be absent, hold no table file, or be a folder this generator wrote
+    (:data:`MARKER` lists its files): a folder with other table files (a real download) is
+    refused with :class:`~scoring_lib.outputs.OutputError` and nothing in it is touched.
+    Files are written into a temporary folder inside ``out`` and renamed into place only when
     all eight are complete, so an interrupted run leaves no partial file in ``out``.
     """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     out = Path(out)
+    check_synth_output(out)
     out.mkdir(parents=True, exist_ok=True)
+    sweep_stale(out)
     start = time.perf_counter()
     report = SynthReport(out=out, fmt=fmt)
-    tmp = Path(tempfile.mkdtemp(prefix=".synth-", dir=out))
+    tmp = Path(tempfile.mkdtemp(prefix=staging_prefix("synth"), dir=out))
     try:
         for name, frame in generate_tables(n_clients, n_test, seed):
             write_table(frame, tmp / f"{name}.{fmt}", fmt)
@@ -135,12 +185,19 @@ def synthesize(out: str | os.PathLike, n_clients: int, n_test: int = 0, seed: in
             if progress:
                 progress(name, len(frame))
             del frame
-        for name in TABLE_NAMES:
-            for other in FORMATS:  # a stale file in the other format would be ambiguous
-                stale = out / f"{name}.{other}"
-                if other != fmt and stale.exists():
-                    stale.unlink()
-            os.replace(tmp / f"{name}.{fmt}", out / f"{name}.{fmt}")
+        check_synth_output(out)  # again: the folder may have changed meanwhile
+        new = [f"{name}.{fmt}" for name in TABLE_NAMES]
+        with deferred_interrupts():
+            # the marker lists old and new files while both may be present
+            _write_marker(out, _written_by_us(out) | set(new), fmt)
+            for name in TABLE_NAMES:
+                for other in FORMATS:  # our own stale file in the other format: ambiguous
+                    stale = out / f"{name}.{other}"
+                    if other != fmt and stale.exists():
+                        stale.unlink()
+                os.replace(tmp / f"{name}.{fmt}", out / f"{name}.{fmt}")
+            _write_marker(out, new, fmt)
+            committed(out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     report.seconds = time.perf_counter() - start
