@@ -521,3 +521,131 @@ def test_nothing_written_when_loading_fails(raw):
     assert err.column == "AMT_CREDIT_SUM"
     assert {p.name: p.stat().st_mtime_ns for p in raw.iterdir()} == before
     assert sorted(os.listdir(raw)) == sorted(before)
+
+
+# ------------------------------------------------------------------ infinite values (#10)
+def test_infinite_values_are_refused_naming_the_column_and_lines(tmp_path, frames):
+    path = write(tmp_path, "application_train", frames["application_train"])
+    set_field(path, 3, "AMT_CREDIT", "inf")
+    set_field(path, 5, "AMT_CREDIT", "-Infinity")
+    set_field(path, 9, "AMT_CREDIT", "1e999")
+    err = error_of(tmp_path)
+    assert str(err) == (f"{path}: column AMT_CREDIT: expected a finite number (float), found "
+                        "inf on line 3, -inf on line 5, inf on line 9 (3 rows in all)")
+    assert (err.column, err.rows, err.table) == ("AMT_CREDIT", (3, 5, 9), "application_train")
+
+
+def test_infinite_values_in_a_child_table_and_in_parquet(raw, frames):
+    set_field(raw / "installments_payments.csv", 4, "AMT_PAYMENT", "Infinity")
+    err = error_of(raw)
+    assert str(err) == (f"{raw / 'installments_payments.csv'}: column AMT_PAYMENT: expected "
+                        "a finite number (float), found inf on line 4 (1 row in all)")
+    (raw / "installments_payments.csv").unlink()
+    bureau = frames["bureau"].copy()
+    bureau.loc[2, "AMT_CREDIT_SUM"] = -np.inf
+    (raw / "bureau.csv").unlink()
+    path = write(raw, "bureau", bureau, "parquet")
+    err = error_of(raw)
+    assert str(err) == (f"{path}: column AMT_CREDIT_SUM: expected a finite number (float), "
+                        "found -inf on row 3 (1 row in all)")
+
+
+def test_scoring_check_refuses_infinite_values(raw, capsys):
+    from scoring_lib.cli import main
+
+    set_field(raw / "bureau.csv", 6, "AMT_ANNUITY", "-inf")
+    assert main(["check", "--data", str(raw)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (f"error: {raw / 'bureau.csv'}: column AMT_ANNUITY: expected a "
+                            "finite number (float), found -inf on line 6 (1 row in all)\n")
+
+
+# -------------------------------------------- a table name that is not a file (#10)
+def test_a_table_name_that_is_a_directory_says_so(raw):
+    path = raw / "application_train.csv"
+    path.unlink()
+    path.mkdir()
+    err = error_of(raw)
+    assert str(err) == (f"{path}: is a directory, not a file; the application_train table is "
+                        "read from a file named application_train.csv (or .parquet, .csv.gz, "
+                        ".csv.zip, .zip)")
+    assert "found similar" not in str(err)
+
+
+def test_an_optional_table_that_is_a_directory_is_not_silently_missing(raw):
+    (raw / "bureau.csv").unlink()
+    (raw / "bureau.csv").mkdir()
+    assert str(error_of(raw)).startswith(f"{raw / 'bureau.csv'}: is a directory, not a file")
+
+
+def test_a_broken_symbolic_link_says_where_it_points(raw, capsys):
+    from scoring_lib.cli import main
+
+    path = raw / "application_train.csv"
+    path.rename(raw / "elsewhere.csv")
+    path.symlink_to(raw / "moved" / "application_train.csv")
+    assert main(["check", "--data", str(raw)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {path}: is a broken symbolic link to {raw / 'moved' / 'application_train.csv'}"
+        " (nothing there); the application_train table is read from a file named "
+        "application_train.csv (or .parquet, .csv.gz, .csv.zip, .zip)\n")
+    path.unlink()
+    path.symlink_to(raw / "elsewhere.csv")  # a working link is a file
+    assert main(["check", "--data", str(raw)]) == 0
+    path.unlink()
+    (raw / "folder").mkdir()
+    path.symlink_to(raw / "folder")
+    assert str(error_of(raw)).startswith(
+        f"{path}: is a symbolic link to a directory ({raw / 'folder'}), not a file")
+
+
+# ------------------------------------------------ plausibility warnings (#10)
+def test_scoring_check_warns_of_negative_amounts_and_days_after_the_application(tmp_path,
+                                                                                capsys):
+    """Realistic data (the generator's) gives no warning; a negative amount or a day after
+    the application (DAYS_* > 0) in a column whose real values never are gives one line
+    naming the file, the column, the count and an example, and the load still succeeds.
+    The 365243 sentinel and columns positive in the real data (DAYS_CREDIT_ENDDATE: the
+    planned end of an open credit) are not warned about."""
+    from scoring_lib.cli import main
+    from scoring_lib.data.synth import synthesize
+
+    synthesize(tmp_path, 60, 10, seed=4, fmt="csv")
+    assert main(["check", "--data", str(tmp_path)]) == 0
+    assert "Warning" not in capsys.readouterr().out
+    train = tmp_path / "application_train.csv"
+    set_field(train, 5, "AMT_CREDIT", "-1500.5")
+    set_field(train, 9, "AMT_CREDIT", "-3")
+    set_field(train, 7, "DAYS_BIRTH", "120")
+    set_field(train, 4, "DAYS_EMPLOYED", str(DAYS_SENTINEL))  # "not applicable": fine
+    set_field(tmp_path / "bureau.csv", 3, "DAYS_CREDIT_ENDDATE", "400")  # future: fine
+    set_field(tmp_path / "bureau.csv", 6, "DAYS_CREDIT", "12")
+    assert main(["check", "--data", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    warnings = [line for line in out.splitlines() if line.startswith("Warning")]
+    assert warnings == [
+        "Warning: application_train.csv: column AMT_CREDIT: 2 negative values (never "
+        "negative in the real data), e.g. -1500.5 on line 5 (kept; check the file)",
+        "Warning: application_train.csv: column DAYS_BIRTH: 1 value > 0, i.e. after the "
+        "application (days count back from it), e.g. 120 on line 7 (kept; check the file)",
+        "Warning: bureau.csv: column DAYS_CREDIT: 1 value > 0, i.e. after the application "
+        "(days count back from it), e.g. 12 on line 6 (kept; check the file)",
+    ]
+    assert not out.startswith("[")  # lines, not a Python list
+
+
+def test_plausibility_checks_only_columns_never_of_that_sign_in_the_real_data():
+    from scoring_lib.data.plausibility import FUTURE, NEGATIVE, checked_columns
+
+    train = checked_columns("application_train")
+    assert train["AMT_CREDIT"] == NEGATIVE and train["DAYS_BIRTH"] == FUTURE
+    assert train["DAYS_EMPLOYED"] == FUTURE  # with its sentinel aside
+    assert checked_columns("application_test") == train
+    bureau = checked_columns("bureau")
+    assert "DAYS_CREDIT_ENDDATE" not in bureau  # planned ends of open credits
+    assert "AMT_CREDIT_SUM_DEBT" not in bureau  # negative in the real sample
+    assert "DAYS_CREDIT_UPDATE" not in bureau  # positive in the full real table
+    previous = checked_columns("previous_application")
+    assert "DAYS_FIRST_DUE" not in previous and "DAYS_LAST_DUE_1ST_VERSION" not in previous
+    assert checked_columns("bureau_balance") == {}

@@ -29,7 +29,8 @@ from .schema import TableSpec
 NA_VALUES = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
              "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"]
 MAX_SHOWN = 5
-EXPECTED = {"int": "a whole number (int)", "float": "a number (float)", "cat": "text (category)"}
+EXPECTED = {"int": "a whole number (int)", "float": "a number (float)", "cat": "text (category)",
+            "finite": "a finite number (float)"}
 READ_ERRORS = (OSError, EOFError, zlib.error, zipfile.BadZipFile, pa.ArrowException)
 _SEPARATORS = (";", "\t", "|")
 

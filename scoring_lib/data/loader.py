@@ -5,11 +5,15 @@ dictionary-encoded text; Parquet: as stored, then cast), and the columns are tur
 numpy int64 / float64 and pandas ``Categorical`` with the schema's levels. Only when the
 fast path fails does a slow pass (``_diagnose``) re-read the file to find the lines at
 fault. The loader never writes anything and never changes a value: the ``365243`` sentinel,
-``XNA`` levels and the like come out as they are in the file.
+``XNA`` levels and the like come out as they are in the file. Infinite numbers are refused;
+implausible ones (a negative amount, a day after the application, where the real data has
+none: :mod:`.plausibility`) are kept and the load report warns about them.
 """
 
 from __future__ import annotations
 
+import math
+import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,6 +28,7 @@ import pyarrow.parquet as pq
 
 from . import _diagnose as dg
 from .errors import DataError
+from .plausibility import Implausible, find_implausible
 from .schema import TABLE_NAMES, TABLES, Column, TableSpec
 
 __all__ = ["DataError", "LoadReport", "Tables", "find_table_files", "load_tables"]
@@ -73,6 +78,13 @@ class IntAsFloat:
     missing: int
 
 
+class Lines(list):
+    """A list of text lines that prints as the lines (one per line)."""
+
+    def __str__(self) -> str:
+        return "\n".join(self)
+
+
 @dataclass
 class LoadReport:
     """What :func:`load_tables` read and what it noticed (nothing here is fatal)."""
@@ -83,10 +95,11 @@ class LoadReport:
     unknown_levels: list[UnknownLevels] = field(default_factory=list)
     int_as_float: list[IntAsFloat] = field(default_factory=list)
     unchecked_links: list[str] = field(default_factory=list)  # parent table not loaded
+    implausible: list[Implausible] = field(default_factory=list)  # warnings, values kept
     seconds: float = 0.0
 
-    def summary(self) -> list[str]:
-        """Human-readable lines, one fact per line."""
+    def summary(self) -> Lines:
+        """Human-readable lines, one fact per line (a list; printed, the lines)."""
         rows = sum(f.rows for f in self.files)
         out = [f"Loaded {len(self.files)} table(s), {rows:,} rows, from {self.folder} "
                f"in {self.seconds:.1f} s"]
@@ -105,7 +118,8 @@ class LoadReport:
                        f"({i.missing:,} missing)")
         for link in self.unchecked_links:
             out.append(f"Not checked (parent not loaded): {link}")
-        return out
+        out += [i.sentence() for i in self.implausible]
+        return Lines(out)
 
     def __str__(self) -> str:
         return "\n".join(self.summary())
@@ -175,6 +189,7 @@ def load_tables(folder, tables: Iterable[str] | None = None) -> Tables:
                              f"known tables: {', '.join(TABLE_NAMES)}")
     missing = [t for t in TABLE_NAMES if t in wanted and t not in files]
     for name in missing:
+        _check_not_a_file(folder, name)
         if explicit or TABLES[name].required:
             raise DataError(_not_found(folder, name), folder, table=name)
     report = LoadReport(folder=folder, missing_tables=missing)
@@ -186,6 +201,28 @@ def load_tables(folder, tables: Iterable[str] | None = None) -> Tables:
     _count_orphans(frames, report)
     report.seconds = time.perf_counter() - start
     return Tables(frames, report)
+
+
+def _check_not_a_file(folder: Path, name: str) -> None:
+    """Raise if ``folder`` holds ``<name><suffix>`` that is not a file (a directory, a
+    broken symbolic link...): the person meant it as the table's file."""
+    for suffix in SUFFIXES:
+        path = folder / (name + suffix)
+        if not (path.is_symlink() or path.exists()):
+            continue
+        others = ", ".join(s for s in SUFFIXES if s != ".csv")
+        looked = f"the {name} table is read from a file named {name}.csv (or {others})"
+        if path.is_symlink():
+            target = os.readlink(path)
+            if not path.exists():
+                raise DataError(f"is a broken symbolic link to {target} (nothing there); "
+                                f"{looked}", path, table=name, expected="a file")
+            if path.is_dir():
+                raise DataError(f"is a symbolic link to a directory ({target}), not a file; "
+                                f"{looked}", path, table=name, expected="a file")
+        what = "a directory" if path.is_dir() else "not a regular file"
+        raise DataError(f"is {what}, not a file; {looked}", path, table=name,
+                        expected="a file")
 
 
 def _not_found(folder: Path, name: str) -> str:
@@ -219,6 +256,7 @@ def _load_one(name: str, path: Path, report: LoadReport):
             frame[c.name] = _categorical(frame[c.name], c, spec.name, report)
     if spec.primary_key:
         _check_unique(frame[spec.primary_key], spec, path, place)
+    report.implausible += find_implausible(frame, name, path.name, *place)
     report.files.append(FileRead(name, path, fmt, rows, len(spec.names),
                                  time.perf_counter() - t0))
     return frame, (path, place)
@@ -316,7 +354,7 @@ def _settle(col: pa.ChunkedArray, c: Column, spec: TableSpec, path: Path, place,
     elif pa.types.is_floating(t) or pa.types.is_decimal(t):
         col = col.cast(pa.float64())
         if c.kind == "float":
-            return col
+            return _finite(col, c, spec, path, place)
         return _int_missing(_whole(col, c, spec, path, place), c, spec, path, place, report)
     # text in a numeric column, or numbers in a category column (Parquet only: CSV columns
     # are read with the schema's types)
@@ -330,6 +368,22 @@ def _settle(col: pa.ChunkedArray, c: Column, spec: TableSpec, path: Path, place,
             found += " with " + dg.format_rows(values, idx + base, int(bad.sum()), where)
     raise DataError(f"expected {dg.EXPECTED[c.kind]}, {found}", path, c.name,
                     expected=dg.EXPECTED[c.kind], table=spec.name)
+
+
+def _finite(col: pa.ChunkedArray, c: Column, spec: TableSpec, path: Path, place):
+    """A float column without infinite values (CSV ``inf``, ``-Infinity``, ``1e999``...):
+    an infinite amount or ratio is a broken value, not a number the model can use."""
+    low, high = (v.as_py() for v in pc.min_max(col).values())  # one pass, no copy
+    if low is None or not (math.isinf(low) or math.isinf(high)):  # NaN is not looked at
+        return col
+    values = col.to_numpy()  # nulls become NaN
+    bad = np.isinf(values)
+    where, base = place
+    idx = np.flatnonzero(bad)[: dg.MAX_SHOWN]
+    raise DataError(f"expected {dg.EXPECTED['finite']}, found "
+                    f"{dg.format_rows(values[idx], idx + base, int(bad.sum()), where)}",
+                    path, c.name, idx + base, values=values[idx],
+                    expected=dg.EXPECTED["finite"], table=spec.name)
 
 
 def _whole(col: pa.ChunkedArray, c: Column, spec: TableSpec, path: Path, place):
