@@ -357,8 +357,9 @@ class _ClientTable:
 
 
 class Bundle:
-    """A loaded (and, by default, verified) bundle. Cheap to open: the scores table is read
-    on first use, the client tables are memory-mapped, the model is loaded on first use."""
+    """A loaded (and, by default, verified) bundle. Cheap to open: the scores table (a few
+    columns) is read and checked by :func:`load_bundle`, the client tables are
+    memory-mapped, the model is loaded on first use."""
 
     def __init__(self, path, manifest: dict):
         self.path = Path(path)
