@@ -343,11 +343,16 @@ def os_error_message(exc: OSError, args) -> str | None:
 def _interrupted_message(args) -> str:
     from .outputs import COMMITTED
 
+    from pathlib import Path
+
     out = getattr(args, "out", None)
     if not out:
         return "interrupted"
-    done = [str(p) for p in dict.fromkeys(COMMITTED) if p.exists()]  # not staging's
-    also = f" ({', '.join(done)} had been written completely before)" if done else ""
+    done = [p for p in dict.fromkeys(COMMITTED) if p.exists()]  # not those of a staging
+    if Path(out).resolve() in {p.resolve() for p in done}:  # just after its last rename
+        return f"interrupted after {out} was written completely"
+    also = (f" ({', '.join(map(str, done))} had been written completely before)"
+            if done else "")
     return f"interrupted: nothing was written to {out}{also}"
 
 

@@ -117,6 +117,13 @@ def test_a_file_where_a_folder_is_expected(raw, tmp_path, capsys):
     assert main(["synth", "--clients", "50", "--out", str(file / "raw")]) == 2
     assert _error(capsys) == (f"error: {file / 'raw'}: a part of this path is a file where a "
                               "folder was expected: check the path")
+    assert main(["synth", "--clients", "50", "--out", str(file)]) == 2
+    assert _error(capsys) == (f"error: --out {file} is a file, not a folder: choose another "
+                              "--out (a new or empty folder, or an existing folder of "
+                              "generated data)")
+    assert main(["features", "--data", str(raw), "--out", str(file / "f.parquet")]) == 2
+    assert _error(capsys) == (f"error: {file}: already exists and is in the way (a file "
+                              "where a folder is needed?): choose another path")
     assert main(["build", "--data", str(file), "--out", str(tmp_path / "b")]) == 2
     assert _error(capsys) == f"error: {file}: is not a folder"
     assert file.read_text() == "x"

@@ -146,3 +146,33 @@ def test_ctrl_c_while_generating_data_writes_nothing(tmp_path):
     assert synth.returncode == 130, stderr
     assert stderr.strip().splitlines() == [f"interrupted: nothing was written to {out}"]
     assert list(out.iterdir()) == []
+
+
+def test_the_line_says_what_was_written_before_the_interruption(tmp_path, monkeypatch,
+                                                                 capsys):
+    from scoring_lib.cli import main
+    from scoring_lib.outputs import committed
+
+    out, features = tmp_path / "b", tmp_path / "f.parquet"
+    features.write_bytes(b"PAR1")
+
+    def interrupted_build(data, out, params, features=None):
+        committed(features)  # the feature file was complete when the build was stopped
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("scoring_lib.model.build.build_bundle", interrupted_build)
+    assert main(["build", "--data", str(tmp_path), "--out", str(out), "--features",
+                 str(features)]) == 130
+    assert capsys.readouterr().err == (f"interrupted: nothing was written to {out} "
+                                       f"({features} had been written completely before)\n")
+
+    def interrupted_right_after(out, *args):
+        out.mkdir()
+        committed(out)  # Ctrl-C held during the last renames takes effect just after
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("scoring_lib.data.synth.synthesize",
+                        lambda out, *a: interrupted_right_after(Path(out)))
+    assert main(["synth", "--clients", "10", "--out", str(tmp_path / "raw")]) == 130
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"interrupted after {tmp_path / 'raw'} was written completely")

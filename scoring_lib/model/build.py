@@ -284,6 +284,8 @@ def build_bundle(data, out, params: BuildParams | None = None, features=None,
     start = time.perf_counter()
     data, out = Path(data), Path(out)
     check_bundle_output(data, out, features)
+    if (out / MANIFEST).is_file():
+        log(f"==> {out} holds a bundle: the new one replaces it at the end")
     out.parent.mkdir(parents=True, exist_ok=True)
     sweep_stale(out.parent)
     staging = Path(tempfile.mkdtemp(prefix=staging_prefix(out.name), dir=out.parent))
