@@ -27,7 +27,7 @@ UV := $(BOOTSTRAP)/bin/uv
 UV_BOOTSTRAP := $(UV)
 endif
 
-.PHONY: help install test data dashboard bench lock clean clean-data
+.PHONY: help install test data demo dashboard bench lock clean clean-data
 
 help: ## Show this list of targets
 	@echo "Usage: make <target> [VARIABLE=value ...]"
@@ -35,7 +35,7 @@ help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(firstword $(MAKEFILE_LIST))
 	@echo
 	@echo "Variables: PYTEST_ARGS (test), LOCK_ARGS (lock, e.g. --upgrade), SYNTH_CLIENTS,"
-	@echo "SYNTH_TEST_CLIENTS, SYNTH_SEED (data), DEMO_BUNDLE, DASHBOARD_PORT (dashboard), PYTHON"
+	@echo "SYNTH_TEST_CLIENTS, SYNTH_SEED (data), DEMO_BUNDLE (demo), DASHBOARD_PORT (dashboard), PYTHON"
 	@echo "(default python3.11), UV (default: uv on PATH)."
 
 install: $(STAMP) ## Create .venv (python3.11, with uv) and install requirements.lock and the project
@@ -73,8 +73,10 @@ data: install ## Generate synthetic demo data in data/raw/ unless an application
 			--seed $(SYNTH_SEED) --out $(DATA_RAW); \
 	fi
 
-dashboard: install data ## Build the demo bundle if needed and serve the advisor dashboard at http://127.0.0.1:8866
+demo: install data ## Build the demo bundle artifacts/demo from data/raw/ (skipped when up to date)
 	$(VENV)/bin/scoring demo --data $(DATA_RAW) --out $(DEMO_BUNDLE)
+
+dashboard: demo ## Build the demo bundle if needed and serve the advisor dashboard at http://127.0.0.1:8866
 	$(VENV)/bin/scoring serve --bundle $(DEMO_BUNDLE) --port $(DASHBOARD_PORT)
 
 bench: install ## Run every bench/bench_*.py script; each prints its timings (see bench/README.md)

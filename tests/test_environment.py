@@ -233,8 +233,89 @@ def test_readme_names_the_two_commands():
     assert "make test" in text
 
 
-@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+
+
+def make_help_targets() -> set[str]:
+    """The targets that `make help` (the default goal) lists."""
+    out = subprocess.run(["make", "-s", "-C", str(ROOT)], capture_output=True, text=True,
+                         check=True).stdout
+    return {line.split()[0] for line in out.splitlines() if line.startswith("  ")}
+
+
+#: `make X` as the project's texts write it: in backticks, in brackets, or as a command line.
+MAKE_COMMAND = re.compile(r"(?:`|\(|^[ \t]+)make ([a-z][a-z0-9_-]*)", re.MULTILINE)
+
+
+def make_commands_named(root: Path = ROOT) -> list[tuple[str, str]]:
+    """(where, target) for every `make X` in the docs, the package's texts and CI."""
+    files = [root / "README.md", root / "DESIGN.md", root / "bench" / "README.md",
+             root / ".ci" / "run", *sorted((root / "scoring_lib").rglob("*.py")),
+             *sorted((root / "notebooks").glob("*.ipynb"))]
+    found = []
+    for path in files:
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        for match in MAKE_COMMAND.finditer(text):
+            line = text.count("\n", 0, match.start()) + 1
+            found.append((f"{path.relative_to(root)}:{line}", match[1]))
+    return found
+
+
+@needs_make
 def test_make_help_lists_the_targets():
-    out = subprocess.run(["make", "-s", "-C", str(ROOT)], capture_output=True, text=True, check=True).stdout
-    listed = {line.split()[0] for line in out.splitlines() if line.startswith("  ")}
-    assert {"help", "install", "test", "data", "dashboard", "bench", "lock", "clean"} <= listed
+    assert {"help", "install", "test", "data", "demo", "dashboard", "bench", "lock",
+            "clean"} <= make_help_targets()
+
+
+def test_make_commands_named_finds_the_written_forms(tmp_path):
+    (tmp_path / "README.md").write_text("Run `make dashboard`, or\n\n    make test\n"
+                                        "to make sure; then (make demo).\n", encoding="utf-8")
+    assert [target for _, target in make_commands_named(tmp_path)] == ["dashboard", "test",
+                                                                        "demo"]
+
+
+@needs_make
+def test_every_make_command_in_the_texts_is_a_target():
+    """The error page of the dashboard says "rebuild it (make demo)": that advice must work."""
+    targets = make_help_targets()
+    named = make_commands_named()
+    assert any(where.startswith("scoring_lib/dashboard/") for where, _ in named)
+    assert [f"{where}: make {target}" for where, target in named if target not in targets] == []
+
+
+@needs_make
+def test_make_dashboard_builds_the_demo_bundle_through_make_demo():
+    plan = subprocess.run(["make", "-n", "-C", str(ROOT), "dashboard"], capture_output=True,
+                          text=True, check=True).stdout
+    lines = [line.strip() for line in plan.splitlines()]
+    demo = next(i for i, line in enumerate(lines) if " demo --data " in line)
+    serve = next(i for i, line in enumerate(lines) if " serve --bundle " in line)
+    assert demo < serve
+
+
+# --- no CatBoost scratch files in the repository -------------------------------------------
+
+@pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(),
+                    reason="not a git checkout")
+def test_catboost_info_is_not_tracked():
+    tracked = subprocess.run(["git", "-C", str(ROOT), "ls-files", "--", "catboost_info"],
+                             capture_output=True, text=True, check=True).stdout
+    assert tracked == ""
+    assert "catboost_info/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+def test_training_writes_no_catboost_info(tmp_path, monkeypatch):
+    import numpy as np
+    import pandas as pd
+
+    from scoring_lib.model.estimators import CatBoostModel
+
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"amount": rng.normal(size=200),
+                      "kind": pd.Categorical(rng.choice(["a", "b"], size=200))})
+    y = (X["amount"] + rng.normal(size=200) > 0).astype(int)
+    CatBoostModel(iterations=5, depth=2).fit(X, y)
+    assert list(tmp_path.iterdir()) == []
