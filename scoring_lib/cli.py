@@ -182,8 +182,14 @@ def _port(text: str) -> int:
 def _cmd_serve(args) -> int:
     from .serve import ServeError, ServeOptions, serve
 
+    if args.token is not None:
+        print("warning: --token is visible to every user of this machine in the process "
+              "list; give the token in the SCORING_TOKEN environment variable or with "
+              "--token-file instead (--token will be removed)", file=sys.stderr)
     options = ServeOptions(bundle=args.bundle, port=args.port, ip=args.ip, token=args.token,
-                           preheat=not args.no_preheat)
+                           token_file=args.token_file, preheat=not args.no_preheat,
+                           max_sessions=args.max_sessions, connect_grace=args.connect_grace,
+                           render_timeout=args.render_timeout)
     if args.notebook is not None:
         options.notebook = args.notebook
     try:
@@ -191,6 +197,16 @@ def _cmd_serve(args) -> int:
     except ServeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -274,8 +290,23 @@ def build_parser() -> argparse.ArgumentParser:
                    "port is tried when it is taken)")
     p.add_argument("--ip", default="127.0.0.1", help="address to listen on (default "
                    "127.0.0.1); any non-loopback address requires a token")
-    p.add_argument("--token", default=None, help="require this token (?token=... in the "
-                   "URL); generated and printed when --ip is not a loopback address")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--token-file", default=None, metavar="PATH", help="require the token "
+                     "written in this file (chmod 600); or set SCORING_TOKEN; a token is "
+                     "generated and printed when --ip is not a loopback address and none "
+                     "is given")
+    who.add_argument("--token", default=None, help="deprecated: visible to every local user "
+                     "in the process list; use SCORING_TOKEN or --token-file")
+    p.add_argument("--max-sessions", type=_positive_int, default=None, metavar="N",
+                   help="at most N visitors' sessions (kernels) at a time, beyond that a "
+                   "'busy' page (HTTP 503); default from the available memory and the "
+                   "bundle's size (README: sizing --max-sessions)")
+    p.add_argument("--connect-grace", type=float, default=120.0, metavar="SECONDS",
+                   help="shut down a page's kernel when no browser connected to it within "
+                   "SECONDS after the page was sent (default 120)")
+    p.add_argument("--render-timeout", type=_positive_int, default=300, metavar="SECONDS",
+                   help="a notebook cell running longer ends the page with an error "
+                   "message (default 300)")
     p.add_argument("--no-preheat", action="store_true", help="start each visitor's kernel "
                    "on request instead of keeping one preheated kernel ready")
     p.add_argument("--notebook", default=None, help="notebook to serve instead of the "

@@ -2,7 +2,8 @@
 
     scoring serve --bundle artifacts/demo                  # http://127.0.0.1:8866/
     scoring serve --bundle B --ip 0.0.0.0                  # a token is generated and printed
-    scoring serve --bundle B --token SECRET --no-preheat
+    SCORING_TOKEN=SECRET scoring serve --bundle B          # or --token-file PATH
+    scoring serve --bundle B --max-sessions 10 --no-preheat
 
 What it does, in order:
 
@@ -11,19 +12,24 @@ What it does, in order:
    folder when it does not;
 2. puts ``SCORING_BUNDLE=<absolute path>`` in the environment of the server, which every
    kernel (preheated or not) inherits: the notebook reads it (and ``SCORING_LANG``, passed
-   through when set);
+   through when set, after :func:`check_lang` has refused a language the page does not
+   speak);
 3. runs Voilà in this process with the configuration of :func:`voila_config`: no browser
    opened, no other port tried when the port is taken, tracebacks hidden from the page, idle
    kernels culled (:data:`CULL_IDLE_TIMEOUT`, checked every :data:`CULL_INTERVAL` seconds), one
    preheated kernel (Voilà runs the notebook ahead of the first visitor and refills the pool
    after each one; ``--no-preheat`` turns it off);
-4. token authentication (:func:`resolve_token`): with ``--token``, and always when the address
-   is not a loopback one (a token is then generated with :mod:`secrets` when none was given).
-   The token goes into the traitlets configuration, never onto a command line; the printed URL
-   carries it (``?token=...``), after which the browser keeps a login cookie.
-
-Voilà's page handler is subclassed for one fix (:func:`voila_application`): a closed page's
-kernel is shut down at once instead of waiting to be culled.
+4. token authentication (:func:`given_token`, :func:`resolve_token`): from
+   ``$SCORING_TOKEN``, ``--token-file`` or the deprecated ``--token`` (visible in the process
+   list), and always when the address is not a loopback one (a token is then generated with
+   :mod:`secrets` and printed once in the URL). A given token is never printed, and the log
+   filter of :mod:`scoring_lib.serving.logs` keeps every ``token=...`` out of the log.
+5. at most ``--max-sessions`` sessions (default :func:`scoring_lib.serving.sizing.
+   default_max_sessions`, from the memory available and the bundle's size): beyond, a 503
+   page in French and English; pages are prepared a few at a time in arrival order, the
+   visitor seeing a waiting line, and a failed preparation says so on the page
+   (:mod:`scoring_lib.serving.app`); a kernel no page connected to is shut down after
+   ``--connect-grace`` seconds.
 """
 
 from __future__ import annotations
@@ -37,10 +43,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from .serving.sessions import CONNECT_GRACE
+
 __all__ = ["CULL_IDLE_TIMEOUT", "CULL_INTERVAL", "DASHBOARD_NOTEBOOK", "DEFAULT_IP",
-           "DEFAULT_PORT", "ServeError", "ServeOptions", "check_bundle", "check_port",
-           "dashboard_url", "is_loopback", "kernel_environment", "resolve_token", "serve",
-           "voila_application", "voila_config"]
+           "DEFAULT_PORT", "LANG_ENV", "TOKEN_ENV", "ServeError", "ServeOptions",
+           "check_bundle", "check_lang", "check_port", "dashboard_url", "given_token",
+           "is_loopback", "kernel_environment", "read_token_file", "resolve_token", "serve",
+           "session_limits", "voila_application", "voila_config"]
 
 DEFAULT_PORT = 8866
 DEFAULT_IP = "127.0.0.1"
@@ -50,6 +59,13 @@ CULL_INTERVAL = 60
 #: The dashboard notebook at the root of the repository (scoring_lib is installed editable).
 DASHBOARD_NOTEBOOK = Path(__file__).resolve().parent.parent / "dashboard.ipynb"
 BUNDLE_ENV = "SCORING_BUNDLE"
+LANG_ENV = "SCORING_LANG"
+TOKEN_ENV = "SCORING_TOKEN"
+#: A cell running longer than this (seconds) ends the page with the failure message.
+RENDER_TIMEOUT = 300
+#: Seconds to wait for a cell's last outputs after it finished (nbclient's default, 4 s, is
+#: too short on a loaded machine: the outputs were dropped and the page stayed blank).
+IOPUB_TIMEOUT = 60
 
 
 class ServeError(ValueError):
@@ -62,10 +78,15 @@ class ServeOptions:
     port: int = DEFAULT_PORT
     ip: str = DEFAULT_IP
     token: str | None = None
+    token_file: Path | None = None
     preheat: bool = True
     notebook: Path = DASHBOARD_NOTEBOOK
     cull_idle_timeout: int = CULL_IDLE_TIMEOUT
     cull_interval: int = CULL_INTERVAL
+    max_sessions: int | None = None  # None: default_max_sessions()
+    connect_grace: float = CONNECT_GRACE
+    render_timeout: int = RENDER_TIMEOUT
+    render_slots: int = 0  # 0: default_render_slots()
 
 
 def is_loopback(ip: str) -> bool:
@@ -90,6 +111,77 @@ def resolve_token(ip: str, token: str | None) -> tuple[str | None, bool]:
     if is_loopback(ip):
         return None, False
     return secrets.token_urlsafe(24), True
+
+
+def read_token_file(path) -> tuple[str, str | None]:
+    """``(token, warning)`` from the file ``path``: its text without surrounding whitespace.
+    :class:`ServeError` when it is missing, unreadable or empty; a warning when other users
+    may read it."""
+    file = Path(path).expanduser()
+    try:
+        text = file.read_text(encoding="utf-8")
+        mode = file.stat().st_mode
+    except FileNotFoundError:
+        raise ServeError(f"--token-file {file}: no such file") from None
+    except IsADirectoryError:
+        raise ServeError(f"--token-file {file} is a folder: give the file holding the "
+                         "token") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ServeError(f"--token-file {file} cannot be read: {exc}") from None
+    token = text.strip()
+    if not token:
+        raise ServeError(f"--token-file {file} is empty: write the token in it")
+    warning = None
+    if mode & 0o077:
+        warning = (f"warning: --token-file {file} can be read by other users (mode "
+                   f"{mode & 0o777:o}): chmod 600 {file}")
+    return token, warning
+
+
+def given_token(options: ServeOptions, environ=None) -> tuple[str | None, str, str | None]:
+    """``(token, source, warning)``: the token the operator gave, by ``--token-file``, by
+    ``--token`` or in ``$SCORING_TOKEN`` (in that order), or ``(None, "", None)``."""
+    environ = os.environ if environ is None else environ
+    if options.token_file is not None:
+        token, warning = read_token_file(options.token_file)
+        return token, f"--token-file {options.token_file}", warning
+    if options.token is not None:
+        return options.token, "--token", None
+    if TOKEN_ENV in environ:
+        token = environ[TOKEN_ENV].strip()
+        if not token:
+            raise ServeError(f"{TOKEN_ENV} is set but empty: give a token or unset it")
+        return token, TOKEN_ENV, None
+    return None, "", None
+
+
+def check_lang(environ=None) -> None:
+    """:class:`ServeError` when ``$SCORING_LANG`` names a language the page does not speak
+    (unset or empty: the page's default)."""
+    from .dashboard.text import LANGS
+
+    environ = os.environ if environ is None else environ
+    value = environ.get(LANG_ENV)
+    if value is None or not value.strip() or value.strip().lower() in LANGS:
+        return
+    raise ServeError(f"the environment variable {LANG_ENV} is {value!r}, a language the "
+                     f"dashboard does not speak: accepted values are {', '.join(LANGS)} "
+                     f"(or leave {LANG_ENV} unset)")
+
+
+def session_limits(options: ServeOptions, manifest: dict, available=None, cpus=None):
+    """``(max_sessions, kernel_mib)``: ``--max-sessions`` or its default for this bundle."""
+    from .serving import sizing
+
+    kernel_mib = sizing.kernel_footprint_mib(sizing.bundle_clients(manifest))
+    if options.max_sessions is not None:
+        if options.max_sessions < 1:
+            raise ServeError(f"--max-sessions must be at least 1, got {options.max_sessions}")
+        return int(options.max_sessions), kernel_mib
+    available = sizing.available_memory() if available is None else available
+    pool = 1 if options.preheat else 0
+    return sizing.default_max_sessions(available, sizing.bundle_clients(manifest), cpus,
+                                       pool=pool), kernel_mib
 
 
 def dashboard_url(ip: str, port: int, token: str | None) -> str:
@@ -117,6 +209,13 @@ def check_bundle(path) -> Path:
     return folder
 
 
+def bundle_manifest(folder: Path) -> dict:
+    """The bundle's ``bundle.json`` (already checked by :func:`check_bundle`)."""
+    from .model.bundle import read_manifest
+
+    return read_manifest(folder)
+
+
 def kernel_environment(bundle: Path, base=None) -> dict:
     """The environment of the server (``base``, default ``os.environ``, plus
     ``SCORING_BUNDLE``), inherited by every kernel, preheated or not."""
@@ -136,8 +235,12 @@ def voila_config(options: ServeOptions, token: str | None) -> dict:
              "config_file_paths": []}
     if token is not None:
         voila["token"] = token
+    voila["kernel_websocket_connection_class"] = ("scoring_lib.serving.app."
+                                                  "TrackedConnection")
     return {
         "Voila": voila,
+        "VoilaExecutor": {"iopub_timeout": IOPUB_TIMEOUT, "raise_on_iopub_timeout": True,
+                          "timeout": int(options.render_timeout)},
         "VoilaConfiguration": {"show_tracebacks": False,
                                "preheat_kernel": bool(options.preheat),
                                "default_pool_size": 1 if options.preheat else 0},
@@ -164,28 +267,11 @@ def check_port(ip: str, port: int) -> None:
                              "server running there? Choose another --port") from None
 
 
-def voila_application():
-    """Voilà's application class, with the page handler setting the ``_xsrf`` cookie.
+def voila_application(limits=None):
+    """Voilà's application class for ``scoring serve`` (:mod:`scoring_lib.serving.app`)."""
+    from .serving.app import voila_application as application
 
-    The page asks the server to shut its kernel down when it is closed (a POST sent from
-    ``beforeunload`` with the ``_xsrf`` cookie's value), but Voilà 0.5's page response does
-    not set that cookie, so the request is refused (403) and the kernel stays until it is
-    culled (voila-dashboards/voila#1458). Reading ``xsrf_token`` sets the cookie.
-    """
-    from voila.app import Voila
-    from voila.tornado.handler import TornadoVoilaHandler
-
-    class PageHandler(TornadoVoilaHandler):
-        async def get(self, path=None):
-            self.xsrf_token  # noqa: B018 - the property sets the _xsrf cookie
-            return await super().get(path)
-
-    class ScoringVoila(Voila):
-        def init_handlers(self):
-            return [(rule[0], PageHandler, *rule[2:]) if rule[1] is TornadoVoilaHandler
-                    else rule for rule in super().init_handlers()]
-
-    return ScoringVoila
+    return application(limits)
 
 
 def serve(options: ServeOptions, out=None) -> int:
@@ -198,16 +284,32 @@ def serve(options: ServeOptions, out=None) -> int:
     if not notebook.is_file():
         raise ServeError(f"the dashboard notebook {notebook} was not found (scoring serve "
                          "runs from a checkout of the repository: pip install -e .)")
-    token, generated = resolve_token(options.ip, options.token)
+    check_lang()
+    given, source, warning = given_token(options)
+    token, generated = resolve_token(options.ip, given)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     config = voila_config(options, token)
+    max_sessions, kernel_mib = session_limits(options, bundle_manifest(bundle))
     check_port(options.ip, options.port)
     os.environ.update(kernel_environment(bundle, base={}))
+    os.environ.pop(TOKEN_ENV, None)  # the kernels need not know it
 
-    url = dashboard_url(options.ip, options.port, token)
-    why = ("" if token is None else " (token generated: keep the URL)" if generated
-           else " (token required)")
+    if generated:
+        url = dashboard_url(options.ip, options.port, token)
+        why = " (token generated: keep the URL)"
+    else:
+        url = dashboard_url(options.ip, options.port, None)
+        why = f" (token from {source} required: add ?token=... once)" if token else ""
     print(f"Serving {notebook.name} on the bundle {bundle}", file=out)
     print(f"Dashboard: {url}{why}", file=out)
+    print(f"Sessions: at most {max_sessions} at a time (about {kernel_mib} MiB each; "
+          "--max-sessions to change), beyond that visitors get a 'busy' page", file=out)
     print("Stop with Ctrl-C.", file=out, flush=True)
-    voila_application().launch_instance(argv=[str(notebook)], config=Config(config))
+    from .serving.app import Limits
+
+    limits = Limits(max_sessions=max_sessions, render_slots=options.render_slots,
+                    connect_grace=options.connect_grace,
+                    secrets=(token,) if token else ())
+    voila_application(limits).launch_instance(argv=[str(notebook)], config=Config(config))
     return 0

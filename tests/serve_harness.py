@@ -81,17 +81,36 @@ class ServerProcess:
 
     @classmethod
     def scoring_serve(cls, bundle, log: Path, port: int | None = None, token=None,
-                      preheat: bool = True, notebook=None, env=None) -> ServerProcess:
+                      preheat: bool = True, notebook=None, env=None,
+                      extra=()) -> ServerProcess:
+        """``scoring serve`` on ``bundle``; ``token`` is passed in ``$SCORING_TOKEN`` (never
+        on the command line); ``extra``: more options, e.g. ``("--max-sessions", 5)``."""
         port = port or free_port()
         args = [sys.executable, "-m", "scoring_lib.cli", "serve", "--bundle", bundle,
                 "--port", port]
         if token is not None:
-            args += ["--token", token]
+            env = dict(os.environ if env is None else env, SCORING_TOKEN=token)
         if not preheat:
             args.append("--no-preheat")
         if notebook is not None:
             args += ["--notebook", notebook]
+        args += list(extra)
         return cls(args, log, port, env)
+
+    def kernel_processes(self) -> list:
+        """The server's kernels (child processes running ipykernel)."""
+        try:
+            children = psutil.Process(self.proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
+        found = []
+        for child in children:
+            try:
+                if any("ipykernel" in part for part in child.cmdline()):
+                    found.append(child)
+            except psutil.Error:
+                pass
+        return found
 
     @property
     def base_url(self) -> str:

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import sys
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -108,9 +109,10 @@ def test_voila_config_is_valid_for_voila(tmp_path):
     from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
     from voila.app import Voila
     from voila.configuration import VoilaConfiguration
+    from voila.execute import VoilaExecutor
 
     classes = {"Voila": Voila, "VoilaConfiguration": VoilaConfiguration,
-               "MappingKernelManager": MappingKernelManager}
+               "MappingKernelManager": MappingKernelManager, "VoilaExecutor": VoilaExecutor}
     config = S.voila_config(S.ServeOptions(bundle=tmp_path), "tok")
     for section, values in config.items():
         traits = classes[section].class_traits(config=True)
@@ -209,7 +211,8 @@ def test_real_server_token_pool_shutdown_and_culling(bundle, tmp_path):
     with server:
         try:
             server.wait_ready(timeout=120, pool=True)
-            assert f"?token={token}" in server.log_text()  # the printed URL
+            assert f"Dashboard: {server.base_url} (token from --token required" in \
+                server.log_text()  # a given token is never printed
             base = server.base_url
             assert http_status(base) in (302, 403)  # Voilà's login page, no notebook
             assert http_status(base + "?token=wrong") in (302, 403)
@@ -239,6 +242,7 @@ def test_real_server_token_pool_shutdown_and_culling(bundle, tmp_path):
             culled = server.wait_log(r"Culling '\w+' kernel '[^']+' \(([0-9a-f-]+)\)",
                                      timeout=60)[1]
             assert culled != used
+            assert token not in server.log_text()
         except BaseException:
             print(server.log_text())
             raise
@@ -272,3 +276,261 @@ def test_a_taken_port_is_refused_before_starting(bundle, tmp_path, capsys):
     assert f"cannot listen on 127.0.0.1:{port}" in err and "--port" in err
     with pytest.raises(S.ServeError, match="not an address"):
         S.check_port("no-such-host.invalid", 8870)
+
+
+# ------------------------------------------------------------------- the token, not leaked
+def test_token_file_is_read_and_stripped(tmp_path):
+    file = tmp_path / "token"
+    file.write_text("  s3cr3t-value\n")
+    file.chmod(0o600)
+    assert S.read_token_file(file) == ("s3cr3t-value", None)
+    options = S.ServeOptions(bundle=tmp_path, token_file=file, token="ignored")
+    assert S.given_token(options, environ={"SCORING_TOKEN": "env"}) == (
+        "s3cr3t-value", f"--token-file {file}", None)
+
+
+def test_token_file_readable_by_others_gives_a_warning(tmp_path):
+    file = tmp_path / "token"
+    file.write_text("s3cr3t")
+    file.chmod(0o644)
+    token, warning = S.read_token_file(file)
+    assert token == "s3cr3t"
+    assert warning == (f"warning: --token-file {file} can be read by other users (mode 644): "
+                       f"chmod 600 {file}")
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "no such file"), ("", "is empty: write the token in it"),
+    (" \n\t", "is empty"), ("dir", "is a folder")])
+def test_bad_token_file_is_refused(tmp_path, content, message):
+    file = tmp_path / "token"
+    if content == "dir":
+        file.mkdir()
+    elif content is not None:
+        file.write_text(content)
+    with pytest.raises(S.ServeError) as info:
+        S.read_token_file(file)
+    assert f"--token-file {file}" in str(info.value) and message in str(info.value)
+
+
+def test_token_from_the_environment(tmp_path):
+    options = S.ServeOptions(bundle=tmp_path)
+    assert S.given_token(options, environ={"SCORING_TOKEN": " tok \n"}) == (
+        "tok", "SCORING_TOKEN", None)
+    assert S.given_token(options, environ={}) == (None, "", None)
+    with pytest.raises(S.ServeError, match="SCORING_TOKEN is set but empty"):
+        S.given_token(options, environ={"SCORING_TOKEN": "  "})
+    options.token = "cli"
+    assert S.given_token(options, environ={"SCORING_TOKEN": "env"})[:2] == ("cli", "--token")
+
+
+def test_cli_token_option_is_deprecated_and_exclusive_with_the_file(bundle, tmp_path,
+                                                                    monkeypatch, capsys):
+    from voila.app import Voila
+
+    monkeypatch.setattr(Voila, "launch_instance", lambda **kwargs: None)
+    assert main(["serve", "--bundle", str(bundle), "--port", str(free_port()),
+                 "--token", "s3cr3t", "--notebook", str(env_notebook(tmp_path))]) == 0
+    out, err = capsys.readouterr()
+    assert "warning: --token is visible to every user of this machine in the process list" \
+        in err and "SCORING_TOKEN" in err and "--token-file" in err
+    assert "s3cr3t" not in out
+    with pytest.raises(SystemExit):
+        main(["serve", "--bundle", str(bundle), "--token", "a", "--token-file", "f"])
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_serve_takes_the_token_from_the_environment_and_hides_it(bundle, tmp_path,
+                                                                 monkeypatch, capsys):
+    from voila.app import Voila
+
+    seen = {}
+    monkeypatch.setattr(Voila, "launch_instance",
+                        lambda argv=None, config=None, **kw: seen.update(config=config))
+    monkeypatch.setenv("SCORING_TOKEN", "env-s3cr3t")
+    options = S.ServeOptions(bundle=bundle, port=free_port(), notebook=env_notebook(tmp_path),
+                             max_sessions=3)
+    assert S.serve(options) == 0
+    out = capsys.readouterr().out
+    assert seen["config"].Voila.token == "env-s3cr3t"
+    assert "env-s3cr3t" not in out and "(token from SCORING_TOKEN required" in out
+    assert "Sessions: at most 3 at a time" in out
+    assert "SCORING_TOKEN" not in os.environ  # the kernels do not inherit it
+
+
+def test_default_max_sessions_is_printed(bundle, tmp_path, monkeypatch, capsys):
+    from voila.app import Voila
+
+    from scoring_lib.serving import sizing
+
+    monkeypatch.setattr(Voila, "launch_instance", lambda **kwargs: None)
+    monkeypatch.setattr(sizing, "available_memory", lambda: 4 * 2**30)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    options = S.ServeOptions(bundle=bundle, port=free_port(), notebook=env_notebook(tmp_path))
+    assert S.serve(options) == 0
+    kernel = sizing.kernel_footprint_mib(350)  # the tiny bundle: 300 + 50 clients
+    expected = (4096 - 1024) // kernel - 1
+    assert f"Sessions: at most {expected} at a time (about {kernel} MiB each" in \
+        capsys.readouterr().out
+
+
+def test_cli_refuses_a_bad_max_sessions(capsys):
+    with pytest.raises(SystemExit):
+        main(["serve", "--bundle", "b", "--max-sessions", "0"])
+    assert "--max-sessions: expected a whole number of at least 1, got 0" in \
+        capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------- SCORING_LANG
+@pytest.mark.parametrize("value", ["de", "français", "fr-FR"])
+def test_unknown_scoring_lang_is_refused_before_starting(value, bundle, tmp_path,
+                                                        monkeypatch, capsys):
+    from voila.app import Voila
+
+    def launch(**kwargs):
+        raise AssertionError("the server must not start")
+
+    monkeypatch.setattr(Voila, "launch_instance", launch)
+    monkeypatch.setenv("SCORING_LANG", value)
+    assert main(["serve", "--bundle", str(bundle), "--port", str(free_port()),
+                 "--notebook", str(env_notebook(tmp_path))]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"error: the environment variable SCORING_LANG is {value!r}, a language "
+                   "the dashboard does not speak: accepted values are fr, en (or leave "
+                   "SCORING_LANG unset)\n")
+
+
+@pytest.mark.parametrize("value", ["fr", "en", "EN", " fr ", ""])
+def test_known_or_empty_scoring_lang_is_accepted(value):
+    S.check_lang({"SCORING_LANG": value})
+    S.check_lang({})
+
+
+# ------------------------------------------------------- the cap, the reaper, the log
+def fetch(opener, url, timeout=120):
+    """``(status, headers, text)`` of GET ``url`` (errors included, redirects not followed
+    by the caller's opener when it has no redirect handler)."""
+    try:
+        with opener.open(url, timeout=timeout) as response:
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read().decode(errors="replace")
+
+
+@pytest.mark.slow
+def test_cap_answers_503_and_unconnected_kernels_are_shut_down(bundle, tmp_path):
+    """--max-sessions 2: a third page gets the busy page (503, Retry-After, French and
+    English); pages fetched without a browser (no websocket) lose their kernel after the
+    grace period, which frees their places; the pool's kernel is never shut down; no token,
+    right or wrong, reaches the log."""
+    token, wrong = "right-" + "r" * 20, "wrong-" + "w" * 20
+    server = ServerProcess.scoring_serve(
+        bundle, tmp_path / "serve.log", notebook=env_notebook(tmp_path), token=token,
+        extra=("--max-sessions", 2, "--connect-grace", 4))
+    with server:
+        try:
+            server.wait_ready(timeout=120, pool=True)
+            base = server.base_url
+            nobody = "00000000-0000-0000-0000-000000000000"
+            assert http_status(f"{base}api/kernels/{nobody}?token={wrong}") == 403
+            assert http_status(f"{base}?token={wrong}") in (302, 403)
+            jar = http.cookiejar.CookieJar()
+            browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+            first = fetch(browser, f"{base}?token={token}")
+            second = fetch(browser, base)
+            for status, _, html in (first, second):
+                assert status == 200 and "bundle=[" in html
+                assert html.startswith("<!DOCTYPE html>") and "Votre page est en préparation" \
+                    in html and "Your page is being prepared" in html
+                assert "scoring-failed" not in html
+            status, headers, html = fetch(browser, base)
+            assert status == 503 and headers["Retry-After"] == "30"
+            assert "Service occupé" in html and "Service busy" in html
+            assert "Réessayez dans un instant" in html and "Please retry in a moment" in html
+            assert len(server.kernel_processes()) <= 3  # 2 sessions + the pool's kernel
+
+            server.wait_log(r"(?s)(no page connected to it within 4 s.*){2}", timeout=60)
+            reaped = re.findall(r"Shutting down kernel ([0-9a-f-]+): no page", server.log_text())
+            used = re.findall(r"Kernel started: ([0-9a-f-]+)", server.log_text())
+            assert len(set(reaped)) == 2 and used[0] in reaped  # the pool's first kernel
+            assert used[-1] not in reaped  # the pool's current kernel stays
+            assert fetch(browser, base)[0] == 200  # places are free again
+            log = server.log_text()
+            assert token not in log and wrong not in log
+            assert "token=[secret]" in log
+        except BaseException:
+            print(server.log_text())
+            raise
+
+
+def failing_notebook(folder: Path) -> Path:
+    """A notebook that fails as asked in the URL's query (``?do=raise|die|sleep|slow``)."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(
+        "import os, time\n"
+        "do = os.environ.get('QUERY_STRING', '')\n"
+        "if 'raise' in do:\n    raise ValueError('boom')\n"
+        "if 'die' in do:\n    os._exit(1)\n"
+        "if 'sleep' in do:\n    time.sleep(120)\n"
+        "if 'slow' in do:\n    time.sleep(4)\n"
+        "print('page=[ready]')")]
+    path = folder / "fails.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.slow
+def test_failed_renders_say_so_and_pages_wait_their_turn(bundle, tmp_path):
+    """One page prepared at a time: a page that arrives while another is prepared says
+    "(1 avant vous)"; a cell error, a cell over --render-timeout and a kernel that dies each
+    end the page with the French and English failure message, never a blank page."""
+    import threading
+
+    nb = failing_notebook(tmp_path)
+    port = free_port()
+    code = ("import sys; from scoring_lib.serve import ServeOptions, serve; "
+            f"sys.exit(serve(ServeOptions(bundle={str(bundle)!r}, port={port}, "
+            f"notebook={str(nb)!r}, preheat=False, render_slots=1, render_timeout=8)))")
+    server = ServerProcess([sys.executable, "-c", code], tmp_path / "serve.log", port)
+    with server:
+        try:
+            server.wait_ready(timeout=120)
+            base = server.base_url
+            opener = urllib.request.build_opener()
+            pages = {}
+
+            def get(name, query):
+                pages[name] = fetch(opener, f"{base}?do={query}")
+
+            slow = threading.Thread(target=get, args=("slow", "slow"))
+            slow.start()
+            server.wait_log(r"Kernel started", timeout=60)
+            get("raise", "raise")
+            slow.join(timeout=120)
+            for name, query in (("die", "die"), ("sleep", "sleep")):
+                get(name, query)
+
+            status, _, html = pages["slow"]
+            assert status == 200 and "page=[ready]" in html and "scoring-failed" not in html
+            status, _, html = pages["raise"]
+            assert status == 200 and '"scoring-ahead-fr">(1 avant vous)' in html
+            assert '"scoring-ahead-en">(1 ahead of you)' in html
+            expected = {"raise": ("une erreur s'est produite", "an error occurred"),
+                        "sleep": ("a pris trop de temps", "took too long"),
+                        "die": ("s'est arrêté", "stopped")}
+            for name, (fr, en) in expected.items():
+                status, _, html = pages[name]
+                assert status == 200, name
+                tail = html[html.index('id="scoring-failed"'):]
+                assert "La page n'a pas pu être préparée" in tail and fr in tail, name
+                assert "The page could not be prepared" in tail and en in tail, name
+                assert "Rechargez la page" in tail and "Reload the page" in tail, name
+            log = server.log_text()
+            assert log.count("Render failed") == 3
+            # the failed pages' kernels are shut down at once, the good one stays
+            assert len(server.kernel_processes()) <= 1
+        except BaseException:
+            print(server.log_text())
+            raise
