@@ -48,8 +48,6 @@ sentences print. Comparisons
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -58,7 +56,9 @@ import pandas as pd
 
 from .compare import (
     Comparison,
+    ComparisonCache,
     NeighbourIndex,
+    Recent,
     SimilarClients,
     SortedColumns,
     compare,
@@ -95,36 +95,6 @@ _WORDS = {
            "borderline": "borderline", "high": "high risk",
            "raises": "What raises the risk:", "lowers": "What lowers the risk:"},
 }
-
-
-class _Recent:
-    """The ``size`` values used last, by key (least recently used evicted), safe to share
-    between threads: a dashboard server's advisors call one Scorer at the same time.
-
-    ``get(key, make)``: the value kept for ``key``, else ``make()`` (called outside the lock,
-    so that two threads read two clients at once; if both make the same key, the first kept
-    wins)."""
-
-    def __init__(self, size: int):
-        self.size = int(size)
-        self._items: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key, make):
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        value = make()
-        with self._lock:
-            value = self._items.setdefault(key, value)
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return value
-
-    def __len__(self) -> int:
-        return len(self._items)
 
 
 class UnknownClientError(KeyError):
@@ -266,8 +236,9 @@ class Scorer:
         self._missing_category = b.missing_category
         self._cat_indices = [self.feature_names.index(c) for c in b.categorical_features]
         self._is_cat = [i in set(self._cat_indices) for i in range(len(self.feature_names))]
-        self._columns = _Recent(16)
-        self._rows = _Recent(ROW_CACHE)
+        self._columns = Recent(16)
+        self._rows = Recent(ROW_CACHE)
+        self._comparisons = None
 
     def _open_features(self) -> None:
         """Open the bundle's feature tiles (:class:`~scoring_lib.model.tiles.FeatureTiles`:
@@ -434,6 +405,20 @@ class Scorer:
         if name in SENTINEL_COLUMNS["application_train"]:
             series = series.mask(series == DAYS_SENTINEL)  # "not applicable", not a number
         return series
+
+    @property
+    def comparisons(self) -> ComparisonCache:
+        """Comparisons of one client after another with what does not depend on the client
+        kept (:class:`~scoring_lib.compare.cache.ComparisonCache`: the dashboard's client
+        switch): the same histograms and percentiles as :meth:`compare`."""
+        if self._comparisons is None:
+            self._comparisons = ComparisonCache(
+                self.client_ids,
+                lambda name: self._column(name).to_numpy(dtype=np.float64, na_value=np.nan),
+                self.clients["TARGET"].to_numpy(), self.group_mask,
+                lambda client_id, k: self.similar_clients(client_id, k).neighbours[KEY]
+                .to_numpy())
+        return self._comparisons
 
     def compare(self, client_id, reference=None, variables=COMPARE_VARIABLES,
                 k: int = 100, bins: int = 20) -> Comparison:

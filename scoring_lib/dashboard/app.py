@@ -1,15 +1,18 @@
-"""The dashboard: one shared state (client, language, filters) driving the panels.
+"""The dashboard: one shared state driving a list of panels.
 
     app = build_app("artifacts/demo")          # or build_app(scorer, lang="en")
     app.widget                                  # the root ipywidget (display it)
     app.show_client(100002); app.set_lang("en"); app.set_filters({"gender": "F"})
 
-Every figure and widget is built once; switching client only assigns mark data and widget
-values. Nothing raises into the page: an unknown ID or a failed computation is written as a
-friendly sentence in the message area (``sc-message``) and the traceback goes to the
-``scoring_lib.dashboard`` logger. A language the dashboard does not speak (``SCORING_LANG=de``)
-opens the page in French with one line that says so (``sc-notice``). Every HTML value is
-built by :mod:`.safe` (data escaped).
+The app owns the state (:class:`~.state.DashboardState`) and the panels (:data:`PANELS`:
+adding a panel is one entry there; each follows the contract of :mod:`.panel`). What the
+advisor does is written to the state; on every change the app asks the panels that follow
+that trait to refresh (:func:`~.panel.dispatch`). Every figure and widget is built once;
+switching client only assigns mark data and widget values. Nothing raises into the page: an
+unknown ID or a failed computation is written as a friendly sentence in the message area
+(``sc-message``) and the traceback goes to the ``scoring_lib.dashboard`` logger. A language
+the dashboard does not speak (``SCORING_LANG=de``) opens the page in French with one line
+that says so (``sc-notice``). Every HTML value is built by :mod:`.safe` (data escaped).
 """
 
 from __future__ import annotations
@@ -20,51 +23,38 @@ from pathlib import Path
 
 import ipywidgets as W
 
-from ..scoring import Scorer, UnknownClientError
+from ..scoring import Scorer
 from .comparison import ComparisonPanel
-from .explanation import ExplanationPanel, group_details
+from .explanation import ExplanationPanel
 from .info import InfoPanel
-from .score import ScorePanel
+from .panel import dispatch, say_texts
 from .safe import esc, tag
-from .search import MAX_ID_DIGITS, SearchPanel, is_number
-from .text import LANGS, resolve_lang, shorten, tr
+from .score import ScorePanel
+from .search import SearchPanel, find_client, parse_client_id
+from .state import DashboardState
+from .text import LANGS, TEXTS, resolve_lang, shorten, tr
 from .theme import CSS
 
 log = logging.getLogger("scoring_lib.dashboard")
-PANELS = ("score", "explanation", "info", "comparison")
-_PART_NAMES = {"score": ("score", "score"), "explanation": ("explication", "explanation"),
-               "info": ("informations", "information"),
-               "comparison": ("comparaison", "comparison"),
-               "suggestions": ("suggestions", "suggestions"), "filters": ("filtres", "filters"),
-               "language": ("langue", "language")}
-#: messages about what is being typed in the ID box (cleared when the box is fine again)
-_TYPING = ("not_an_id", "unknown_id", "empty_id")
+#: the page's panels, in the order they are drawn (``area``: the sidebar or the main column)
+PANELS = [SearchPanel, ScorePanel, ExplanationPanel, InfoPanel, ComparisonPanel]
+#: what ``app.timings`` always holds after a client switch (seconds)
+TIMINGS = ("score", "explanation", "scorer_explain", "info", "comparison", "total")
 
-
-def parse_client_id(text) -> int | None:
-    """The client id in what was typed (spaces ignored), or None if it is not a number (ASCII
-    digits only) or has more digits than any id can have."""
-    if isinstance(text, int) and not isinstance(text, bool):
-        return text
-    digits = "".join(str(text if text is not None else "").split())
-    return int(digits) if is_number(digits) and len(digits) <= MAX_ID_DIGITS else None
+__all__ = ["PANELS", "DashboardApp", "UnavailableApp", "build_app", "parse_client_id"]
 
 
 class DashboardApp:
     """The advisor dashboard on one :class:`~scoring_lib.scoring.Scorer`."""
 
     def __init__(self, scorer: Scorer, lang: str = "fr", client=None,
-                 unknown_lang: str | None = None):
+                 unknown_lang: str | None = None, panels=None):
         if lang not in LANGS:
             raise ValueError(f"lang must be 'fr' or 'en', got {lang!r}")
         self.scorer = scorer
-        self.lang = lang
         self.unknown_lang = unknown_lang  # asked for, not spoken: said in sc-notice
-        self.client_id: int | None = None
-        self.explanation = None
+        self.state = DashboardState(lang=lang)
         self.timings: dict[str, float] = {}   # seconds per panel of the last switch
-        self._example = True
-        self._message: tuple = (None, {})
 
         self.css = W.HTML(CSS)
         self.heading = W.HTML()
@@ -72,7 +62,7 @@ class DashboardApp:
         self.lang_toggle = W.ToggleButtons(options=[("FR", "fr"), ("EN", "en")], value=lang,
                                            style={"button_width": "48px"})
         self.lang_toggle.add_class("sc-lang")
-        self.lang_toggle.observe(self._lang_changed, "value")
+        self.lang_toggle.observe(self._lang_clicked, "value")
         header = W.HBox([self.heading, self.lang_toggle])
         header.add_class("sc-header")
         self.message = W.HTML("")
@@ -82,178 +72,123 @@ class DashboardApp:
         self.hint = W.HTML("")
         self.hint.add_class("sc-hint")
 
-        self.search = SearchPanel(scorer, lang, on_show=self._show_typed,
-                                  on_pick=self._picked, on_filters=self._filters_changed,
-                                  on_error=self._error, on_typed=self._typed)
-        self.score = ScorePanel(lang)
-        self.explain = ExplanationPanel(scorer, lang)
-        self.info = InfoPanel(scorer, lang)
-        self.comparison = ComparisonPanel(scorer, lang, lambda: self.search.filters,
-                                          on_error=self._error)
-        sidebar = W.VBox([self.search], layout=W.Layout(width="360px", min_width="320px"))
-        main = W.VBox([self.notice, self.hint, self.message, self.score, self.explain,
-                       self.info, self.comparison], layout=W.Layout(flex="1 1 auto", width="100%"))
+        self.panels = [cls(self.state, scorer) for cls in (PANELS if panels is None
+                                                           else panels)]
+        sidebar = W.VBox([p for p in self.panels if p.area == "sidebar"],
+                         layout=W.Layout(width="360px", min_width="320px"))
+        main = W.VBox([self.notice, self.hint, self.message,
+                       *(p for p in self.panels if p.area != "sidebar")],
+                      layout=W.Layout(flex="1 1 auto", width="100%"))
         self.widget = W.VBox([self.css, header,
                               W.HBox([sidebar, main], layout=W.Layout(width="100%",
                                                                       align_items="flex-start"))])
         self.widget.add_class("sc-app")
-        self._apply_lang_texts()
+        self._say_texts()
+        dispatch(self.panels, self.state, {"filters", "page"})  # the table, before a client
+        self.state.observe(self._state_changed)
         first = client if client is not None else int(scorer.client_ids[0])
         self.show_client(first)
-        self._example = True
-        self._set_hint()
+        self.state.example = True
+        self._say_hint()
 
-    # ------------------------------------------------------------------ errors
-    def _error(self, exc: BaseException, part: str) -> None:
-        log.error("dashboard: %s failed", part, exc_info=(type(exc), exc, exc.__traceback__))
-        self._say("failed", part=part)
+    # ------------------------------------------------------------------ panels by name
+    def panel(self, name: str):
+        """The panel called ``name`` (``"score"``, ``"comparison"``, ...)."""
+        return next(p for p in self.panels if p.name == name)
 
-    def _say(self, key: str | None, **values) -> None:
-        """Show the message ``key`` (None: no message), and keep it to say it again in
-        another language."""
-        self._message = (key, values)
+    search = property(lambda self: self.panel("search"))
+    score = property(lambda self: self.panel("score"))
+    explain = property(lambda self: self.panel("explanation"))
+    info = property(lambda self: self.panel("info"))
+    comparison = property(lambda self: self.panel("comparison"))
+
+    @property
+    def client_id(self) -> int | None:
+        return self.state.client_id
+
+    @property
+    def lang(self) -> str:
+        return self.state.lang
+
+    @property
+    def explanation(self):
+        """The explanation the explanation panel shows (``Scorer.explain``)."""
+        return self.explain.explanation
+
+    # ------------------------------------------------------------------ the state
+    def _state_changed(self, change) -> None:
+        name = change["name"]
+        if name in ("message", "failed"):
+            self._say_message()
+            return
+        if name == "example":
+            self._say_hint()
+            return
+        if name == "lang":
+            if self.lang_toggle.value != change["new"]:
+                self.lang_toggle.value = change["new"]
+            self._say_texts()
+        started = time.perf_counter()
+        timings = dispatch(self.panels, self.state, {name})
+        if name == "client_id":
+            timings["total"] = time.perf_counter() - started
+            self.timings = {key: timings.get(key, 0.0) for key in TIMINGS} | timings
+            if not self.state.failed:
+                self.state.say(None)  # what was said about the last id typed
+            self.state.example = False
+        if name == "lang":
+            self._say_message()
+            self._say_hint()
+
+    def _say_texts(self) -> None:
+        lang = self.state.lang
+        self.heading.value = tag("h1", tr("title", lang)) + tag("p", tr("subtitle", lang))
+        self.notice.value = ("" if self.unknown_lang is None else esc(
+            tr("unknown_lang", lang, asked=shorten(self.unknown_lang, 20))))
+        say_texts(self.panels, self.state, lang)
+
+    def _say_message(self) -> None:
+        key, values = self.state.message
+        lang = self.state.lang
         if key is None:
             self.message.value = ""
             return
         if key == "failed":
-            part = values["part"]
-            values = {"part": _PART_NAMES.get(part, (part, part))[0 if self.lang == "fr"
-                                                                  else 1]}
-        self.message.value = esc(tr(key, self.lang, **values))
+            parts = [tr(f"part_{p}", lang) if f"part_{p}" in TEXTS else p
+                     for p in values.get("parts", ())]
+            values = {"part": ", ".join(parts)}
+        self.message.value = esc(tr(key, lang, **values))
 
-    # ------------------------------------------------------------------ client
-    def _typed(self, problem) -> None:
-        """What is typed in the ID box changed: say what is wrong with it, or clear what
-        was said about it."""
-        if problem is not None:
-            key, values = problem
-            self._say(key, **values)
-        elif self._message[0] in _TYPING:
-            self._say(None)
+    def _say_hint(self) -> None:
+        state = self.state
+        self.hint.value = (esc(tr("example_hint", state.lang, client_id=state.client_id))
+                           if state.example and state.client_id is not None else "")
 
-    def _show_typed(self, text) -> None:
-        typed = str(text if text is not None else "").strip()
-        if not typed:
-            self._say("empty_id")
-            return
-        if not is_number("".join(typed.split())):
-            self._say("not_an_id", text=shorten(typed))
-            return
-        if parse_client_id(typed) is None:  # more digits than any id
-            self._say("unknown_id", client_id=shorten(typed))
-            return
-        self.show_client(parse_client_id(typed))
-
-    def _picked(self, client_id: int) -> None:
-        self.show_client(client_id)
-
+    # ------------------------------------------------------------------ the API
     def show_client(self, client_id) -> bool:
         """Show ``client_id`` in every panel; False (and a friendly message) if the id is
         unknown or a panel failed."""
-        started = time.perf_counter()
-        typed = client_id
-        cid = parse_client_id(client_id)
-        try:
-            if cid is None:
-                raise UnknownClientError(client_id)
-            score = self.scorer.score(cid)
-        except UnknownClientError:
-            self._say("unknown_id", client_id=shorten(str(typed).strip()))
+        cid = find_client(self.scorer, client_id)
+        if cid is None:
+            self.state.say("unknown_id", client_id=shorten(str(client_id).strip()))
             return False
-        except Exception as exc:  # noqa: BLE001
-            self._error(exc, "score")
-            return False
-        self.client_id = int(score.client_id)
-        self._example = False
-        failed = []
-        timings = {"score": 0.0}
-        self.timings = {}
-        t = time.perf_counter()
-        try:
-            self.score.update(score)
-        except Exception as exc:  # noqa: BLE001
-            failed.append(("score", exc))
-        timings["score"] = time.perf_counter() - t
-        for part, fn in (("explanation", self._update_explanation),
-                         ("info", lambda: self.info.update(self.client_id)),
-                         ("comparison", lambda: self.comparison.update(self.client_id))):
-            t = time.perf_counter()
-            try:
-                fn()
-            except Exception as exc:  # noqa: BLE001
-                failed.append((part, exc))
-            timings[part] = time.perf_counter() - t
-        timings["total"] = time.perf_counter() - started
-        self.timings.update(timings)
-        if failed:
-            for part, exc in failed:
-                self._error(exc, part)
-            return False
-        self._say(None)
-        self._set_hint()
-        return True
+        self.state.show(cid)
+        return not self.state.failed
 
-    def _update_explanation(self) -> None:
-        t = time.perf_counter()
-        self.explanation = self.scorer.explain(self.client_id, lang=self.lang)
-        self.timings["scorer_explain"] = time.perf_counter() - t
-        details = group_details(self.scorer, self.client_id, self.explanation.grouped,
-                                self.lang)
-        self.explain.update(self.explanation, details)
-
-    def _set_hint(self) -> None:
-        self.hint.value = (esc(tr("example_hint", self.lang, client_id=self.client_id))
-                           if self._example and self.client_id is not None else "")
-
-    # ------------------------------------------------------------------ language
     def set_lang(self, lang: str) -> None:
         """Switch every label, title and sentence to ``lang`` ("fr" or "en")."""
         if lang not in LANGS:
             raise ValueError(f"lang must be 'fr' or 'en', got {lang!r}")
-        if self.lang_toggle.value != lang:
-            self.lang_toggle.value = lang  # the observer applies it
-        elif self.lang != lang:
-            self._apply_lang(lang)
+        self.state.lang = lang
 
-    def _lang_changed(self, change) -> None:
-        try:
-            self._apply_lang(change["new"])
-        except Exception as exc:  # noqa: BLE001
-            self._error(exc, "language")
+    def _lang_clicked(self, change) -> None:
+        self.state.lang = change["new"]
 
-    def _apply_lang_texts(self) -> None:
-        self.heading.value = tag("h1", tr("title", self.lang)) + tag("p", tr("subtitle",
-                                                                            self.lang))
-        self.notice.value = ("" if self.unknown_lang is None else esc(
-            tr("unknown_lang", self.lang, asked=shorten(self.unknown_lang, 20))))
-
-    def _apply_lang(self, lang: str) -> None:
-        self.lang = lang
-        example = self._example
-        message = self._message
-        self._apply_lang_texts()
-        self.search.set_lang(lang)
-        self.score.set_lang(lang)
-        self.explain.set_lang(lang)
-        self.info.set_lang(lang)
-        self.comparison.set_lang(lang, refresh=False)
-        if self.client_id is not None and self.show_client(self.client_id) \
-                and message[0] not in (None, "failed"):
-            self._say(message[0], **message[1])  # what was said, in the new language
-        self._example = example
-        self._set_hint()
-
-    # ------------------------------------------------------------------ filters
     def set_filters(self, filters: dict) -> None:
         """Filter the table of clients (``scorer.group`` vocabulary: ``{"gender": "F",
-        "age": (30, 40), "decision": "refused", ...}``); ``{}`` clears."""
+        "age": (30, 40), "decision": "refused", ...}``); ``{}`` clears. A filter the
+        dashboard does not offer raises ``ValueError``."""
         self.search.set_filters(filters)
-
-    def _filters_changed(self, _filters) -> None:
-        try:
-            self.comparison.filters_changed()
-        except Exception as exc:  # noqa: BLE001
-            self._error(exc, "comparison")
 
 
 class UnavailableApp:

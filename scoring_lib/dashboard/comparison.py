@@ -14,23 +14,21 @@ from __future__ import annotations
 import bqplot as bq
 import ipywidgets as W
 import numpy as np
-import pandas as pd
 
-from ..compare import SortedReference, compare
-from ..data.schema import DAYS_SENTINEL, SENTINEL_COLUMNS
+from ..data.schema import DAYS_SENTINEL
 from ..explain.units import format_value
+from .panel import Panel, frozen, hold
 from .safe import Html, esc, join, tag
+from .state import REFERENCES
 from .text import number, probability_text, tr
 from .theme import BAND_COLOURS, BLUE, INK, ORANGE
 
 K_SIMILAR = 100
-CACHED_HISTOGRAMS = 16
 MAX_POINTS = 2_000
 BANDS = ("low", "borderline", "high")
 #: variables offered (descriptive columns of every client, kept in memory by the Scorer)
 VARIABLES = ("DAYS_BIRTH", "AMT_INCOME_TOTAL", "AMT_CREDIT", "AMT_ANNUITY", "DAYS_EMPLOYED",
              "EXT_SOURCE_1", "EXT_SOURCE_2", "EXT_SOURCE_3", "CNT_FAM_MEMBERS", "probability")
-REFERENCES = ("all", "similar", "group")
 _UNIT_WORDS = {"duration_days": ("ans", "years"), "amount": ("€", "€"),
                "probability": ("%", "%")}
 
@@ -111,23 +109,15 @@ def legend(items) -> Html:
     return tag("div", join(parts), css="sc-legend")
 
 
-def reference_values(scorer, variable: str) -> np.ndarray:
-    """Every client's raw value of a descriptive ``variable``, as ``Scorer.compare`` reads
-    it (the 365243 "not applicable" sentinel of the day columns is missing)."""
-    values = scorer.clients[variable].to_numpy(dtype=np.float64, na_value=np.nan)
-    if variable in SENTINEL_COLUMNS["application_train"]:
-        values = np.where(values == DAYS_SENTINEL, np.nan, values)
-    return values
-
-
 def histogram_data(scorer, comparison, variable: str, client=None) -> dict:
     """Bars of the histogram from a ``Scorer.compare`` result: bin centres in human units
     (ascending), the shares of repaid and defaulted clients per bin (percent of each
     outcome), the client's value and percentile in the person's direction.
 
-    ``client``: ``(value, RankShares)`` of another client against the same reference, to
-    reuse the bars of a reference that does not depend on the client (all clients, a
-    group); by default the client of ``comparison``."""
+    ``client``: ``(value, RankShares)`` of the client against the same reference (the bars
+    of a reference that does not depend on the client are kept:
+    :class:`~scoring_lib.compare.cache.ComparisonCache`); by default the client of
+    ``comparison``."""
     h = comparison.histogram(variable)
     centres = to_human(scorer, variable, (h["left"].to_numpy(dtype=float)
                                           + h["right"].to_numpy(dtype=float)) / 2)
@@ -157,23 +147,22 @@ def histogram_data(scorer, comparison, variable: str, client=None) -> dict:
             "n": int(row["n"])}
 
 
-class ComparisonPanel(W.VBox):
-    """Reference toggle, variable choices, histogram and scatter."""
+class ComparisonPanel(Panel):
+    """Reference toggle (the state's ``reference``), variable choices (the panel's own),
+    histogram and scatter of the state's client. Against the filtered group, the state's
+    filters choose the clients."""
 
-    def __init__(self, scorer, lang: str, get_filters, on_error=None):
-        self.scorer = scorer
-        self._on_error = on_error
-        self.lang = lang
-        self._get_filters = get_filters
-        self.client_id = None
+    name = "comparison"
+    watches = ("client_id", "lang", "filters", "reference")
+
+    def __init__(self, state, scorer):
+        super().__init__(state, scorer)
+        self.lang = state.lang
         self.hist: dict = {}
         self._sample_key = None
-        self._histograms: dict = {}  # (variable, reference) -> (Comparison, SortedReference)
-        self._values: dict[str, np.ndarray] = {}
-        self._similar: tuple = (None, np.empty(0, dtype=np.int64))
+        self._hist_key = None
         self._ticks = (np.empty(0), np.empty(0))
         self._shown_points = 0
-        self._columns: dict[str, np.ndarray] = {}
         self._bands = scorer.clients["risk_band"].to_numpy(dtype=object)
         rng = np.random.default_rng(0)
         n = len(scorer.client_ids)
@@ -182,22 +171,23 @@ class ComparisonPanel(W.VBox):
 
         self.title = W.HTML()
         self.reference_label = W.HTML()
-        self.reference = W.ToggleButtons(options=[("", r) for r in REFERENCES], value="all",
+        self.reference = W.ToggleButtons(options=[("", r) for r in REFERENCES],
+                                         value=state.reference,
                                          style={"button_width": "auto"})
         self.reference.add_class("sc-reference")
-        self.reference.observe(self._changed, "value")
+        self.reference.observe(self._reference_clicked, "value")
         self.variable = W.Dropdown(layout=W.Layout(width="320px"),
                                    style={"description_width": "initial"})
         self.variable.add_class("sc-compare-variable")
-        self.variable.observe(self._changed, "value")
         self.scatter_x = W.Dropdown(layout=W.Layout(width="300px"),
                                     style={"description_width": "initial"})
         self.scatter_x.add_class("sc-scatter-x")
         self.scatter_y = W.Dropdown(layout=W.Layout(width="300px"),
                                     style={"description_width": "initial"})
         self.scatter_y.add_class("sc-scatter-y")
+        self.variable.observe(self._choice_changed, "value")
         for dd in (self.scatter_x, self.scatter_y):
-            dd.observe(self._scatter_changed, "value")
+            dd.observe(self._choice_changed, "value")
         self._quiet = False
 
         # histogram
@@ -256,11 +246,11 @@ class ComparisonPanel(W.VBox):
                                layout=W.Layout(flex_flow="row wrap")),
                         self.scatter_legend, self.scatter, self.scatter_note],
                        layout=W.Layout(width="50%"))
-        super().__init__([self.title, W.HBox([self.reference_label, self.reference],
-                                             layout=W.Layout(align_items="center")),
-                          W.HBox([left, right], layout=W.Layout(width="100%"))])
+        self.children = [self.title, W.HBox([self.reference_label, self.reference],
+                                            layout=W.Layout(align_items="center")),
+                         W.HBox([left, right], layout=W.Layout(width="100%"))]
         self.add_class("sc-card")
-        self.set_lang(lang, refresh=False)
+        self.set_texts(self.lang)
         self._quiet = True
         self.variable.value = "DAYS_BIRTH"
         self.scatter_x.value = "DAYS_BIRTH" if "DAYS_BIRTH" in self._offered() else None
@@ -273,8 +263,7 @@ class ComparisonPanel(W.VBox):
                                           and v in self.scorer.dictionary.index)]
 
     # ------------------------------------------------------------------ language
-    def set_lang(self, lang: str, refresh: bool = True) -> None:
-        self.lang = lang
+    def set_texts(self, lang: str) -> None:
         self._quiet = True
         try:
             self.title.value = tag("h2", tr("compare_title", lang))
@@ -302,105 +291,73 @@ class ComparisonPanel(W.VBox):
             self.hist_y_axis.label = tr("hist_axis_y", lang)
         finally:
             self._quiet = False
-        if refresh and self.client_id is not None:
-            self.update(self.client_id)
 
-    # ------------------------------------------------------------------ data
-    def reference_spec(self):
-        """What ``Scorer.compare`` takes for the chosen reference."""
-        ref = self.reference.value
-        if ref == "similar":
+    # ------------------------------------------------------------------ the state
+    def key(self, state) -> tuple:
+        group = frozen(state.filters) if state.reference == "group" else None
+        return (state.client_id, state.lang, state.reference, group, self.variable.value,
+                self.scatter_x.value, self.scatter_y.value)
+
+    def _reference_clicked(self, change) -> None:
+        if not self._quiet:
+            self.state.reference = change["new"]
+
+    def _choice_changed(self, _change) -> None:
+        if not self._quiet and self.state.client_id is not None:
+            self.redraw()
+
+    def refresh(self, state) -> None:
+        self.lang = state.lang
+        if self.reference.value != state.reference:
+            self._quiet = True
+            try:
+                self.reference.value = state.reference
+            finally:
+                self._quiet = False
+        self.update_histogram(state)
+        self.update_scatter(state)
+        self.shown_client = int(state.client_id)
+
+    def reference_spec(self, state):
+        """What ``Scorer.compare`` takes for the state's reference."""
+        if state.reference == "similar":
             return "similar"
-        if ref == "group":
-            filters = self._get_filters() or {}
-            return dict(filters) if filters else None
+        if state.reference == "group" and state.filters:
+            return dict(state.filters)
         return None
 
-    def reference_name(self) -> str:
-        ref, lang = self.reference.value, self.lang
+    def reference_name(self, state) -> str:
+        ref, lang = state.reference, state.lang
         if ref == "similar":
             return tr("reference_similar", lang, k=K_SIMILAR).lower()
         if ref == "group":
             text = tr("reference_group", lang).lower()
-            return text + (tr("no_filter_group", lang) if not self._get_filters() else "")
+            return text + (tr("no_filter_group", lang) if not state.filters else "")
         return tr("reference_all", lang).lower()
 
-    def _column(self, variable: str) -> np.ndarray:
-        if variable not in self._columns:
-            values = self.scorer.clients[variable].to_numpy(dtype=np.float64,
-                                                            na_value=np.nan)
-            self._columns[variable] = to_human(self.scorer, variable, values)
-        return self._columns[variable]
-
-    def similar_positions(self) -> np.ndarray:
-        """Positions of the current client's :data:`K_SIMILAR` most similar clients (one
-        ``Scorer.similar_clients`` query per client, shared by both charts)."""
-        if self._similar[0] != self.client_id:
-            near = self.scorer.similar_clients(self.client_id, K_SIMILAR).neighbours
-            rows = np.sort(self.scorer.client_ids.get_indexer(near["SK_ID_CURR"].to_numpy()))
-            self._similar = (self.client_id, rows)
-        return self._similar[1]
-
-    def _reference_positions(self) -> np.ndarray:
-        ref = self.reference.value
-        if ref == "similar":
-            return self.similar_positions()
-        if ref == "group" and self._get_filters():
-            positions = np.flatnonzero(self.scorer.group_mask(self._get_filters()))
+    def _reference_positions(self, state) -> np.ndarray:
+        """Positions of the clients the scatter shows (at most :data:`MAX_POINTS`)."""
+        comparisons = self.scorer.comparisons
+        if state.reference == "similar":
+            return comparisons.similar_positions(state.client_id, K_SIMILAR)
+        if state.reference == "group" and state.filters:
+            positions = comparisons.group_positions(state.filters)
             if len(positions) > MAX_POINTS:
                 rng = np.random.default_rng(0)
                 positions = np.sort(rng.choice(positions, size=MAX_POINTS, replace=False))
             return positions
         return self._all_sample
 
-    # ------------------------------------------------------------------ updates
-    def update(self, client_id) -> None:
-        """Refresh both charts for ``client_id``."""
-        self.client_id = client_id
-        self.update_histogram()
-        self.update_scatter()
-
-    def comparison_for(self, variable: str):
-        """``(Comparison, client)`` for the current client. Against the similar clients:
-        :func:`scoring_lib.compare.compare` on the neighbours of :meth:`similar_positions`
-        (what ``Scorer.compare(reference="similar")`` does, without a second neighbour
-        query). Against all clients or a group: ``Scorer.compare``'s bars of the first call
-        are kept and only the client's position (value and rank shares, the same mid-rank
-        definition) is computed again."""
-        spec = self.reference_spec()
-        if variable not in self._values:
-            self._values[variable] = reference_values(self.scorer, variable)
-        if spec == "similar":  # Scorer.compare(reference="similar") on the neighbours the
-            rows = self.similar_positions()  # scatter shows too: one neighbour query
-            values = self._values[variable]
-            pos = self.scorer.client_ids.get_loc(int(self.client_id))
-            frame = pd.DataFrame({variable: values[rows]})
-            target = self.scorer.clients["TARGET"].to_numpy()[rows]
-            return compare(pd.Series({variable: values[pos]}), frame, [variable],
-                           target=target), None
-        key = (variable, None if spec is None else tuple(sorted(
-            (k, repr(v)) for k, v in spec.items())))
-        if key not in self._histograms:
-            comparison = self.scorer.compare(self.client_id, reference=spec,
-                                             variables=[variable], k=K_SIMILAR)
-            values = self._values[variable]
-            if spec is not None:
-                values = values[self.scorer.group_mask(spec)]
-            if len(self._histograms) >= CACHED_HISTOGRAMS:
-                self._histograms.pop(next(iter(self._histograms)))
-            self._histograms[key] = (comparison, SortedReference(values))
-        comparison, reference = self._histograms[key]
-        value = self._values[variable][self.scorer.client_ids.get_loc(int(self.client_id))]
-        value = None if np.isnan(value) else float(value)
-        return comparison, (value, reference.shares(value))
-
-    def update_histogram(self) -> None:
-        variable, lang = self.variable.value, self.lang
-        comparison, client = self.comparison_for(variable)
-        d = histogram_data(self.scorer, comparison, variable, client)
+    # ------------------------------------------------------------------ drawing
+    def update_histogram(self, state) -> None:
+        variable, lang = self.variable.value, state.lang
+        at = self.scorer.comparisons.position(state.client_id, variable,
+                                              self.reference_spec(state), K_SIMILAR)
+        d = histogram_data(self.scorer, at.comparison, variable, (at.value, at.shares))
         self.hist = d
         top = float(max(d["repaid"].max(initial=0), d["defaulted"].max(initial=0), 1.0))
-        with self.histogram.hold_sync():
+        with hold(self.hx, self.hy, self.hist_x_axis, self.hist_y_axis, self.bars,
+                  self.bar_tooltip, self.client_line):
             self.hist_x_axis.tick_values = nice_ticks(
                 [*d["x"], d["human_value"]] if not np.isnan(d["human_value"]) else d["x"])
             self.hist_x_axis.tick_format = tick_format(self.scorer, variable)
@@ -424,20 +381,25 @@ class ComparisonPanel(W.VBox):
                 "position", lang, value=value_text(self.scorer, variable, d["value"], lang),
                 p=int(round(d["percentile"])), below=below))
         self.hist_note.value = esc(tr("hist_note", lang, n=number(d["n"], 0, lang),
-                                      ref=self.reference_name()))
+                                      ref=self.reference_name(state)))
 
-    def update_scatter(self, force: bool = False) -> None:
-        xv, yv, lang = self.scatter_x.value, self.scatter_y.value, self.lang
-        ref = self.reference.value
-        key = (ref, xv, yv, repr(self._get_filters()) if ref == "group" else None,
-               self.client_id if ref == "similar" else None)
-        pos = self.scorer.client_ids.get_loc(int(self.client_id))
-        x_all, y_all = self._column(xv), self._column(yv)
-        with self.scatter.hold_sync():
-            if force or key != self._sample_key:
-                positions = self._reference_positions()
+    def update_scatter(self, state) -> None:
+        xv, yv, lang = self.scatter_x.value, self.scatter_y.value, state.lang
+        ref, cid = state.reference, state.client_id
+        key = (ref, xv, yv, frozen(state.filters) if ref == "group" else None,
+               cid if ref == "similar" else None)
+        values = self.scorer.comparisons.values
+        pos = self.scorer.client_ids.get_loc(int(cid))
+        cx, cy = (float(to_human(self.scorer, v, values(v)[pos:pos + 1])[0])
+                  for v in (xv, yv))
+        marks = [self.sx, self.sy, *self.points.values(), self.client_point,
+                 self.scatter_x_axis, self.scatter_y_axis, self.point_tooltip]
+        with hold(*marks):
+            if key != self._sample_key:
+                positions = self._reference_positions(state)
                 self.sample_positions = positions
-                x, y = x_all[positions], y_all[positions]
+                x = to_human(self.scorer, xv, values(xv)[positions])
+                y = to_human(self.scorer, yv, values(yv)[positions])
                 bands = self._bands[positions]
                 ok = ~(np.isnan(x) | np.isnan(y))
                 for band, mark in self.points.items():
@@ -446,10 +408,6 @@ class ComparisonPanel(W.VBox):
                 self._ticks = (x[ok], y[ok])
                 self._sample_key = key
                 self._shown_points = int(ok.sum())
-            self.scatter_note.value = esc(tr("scatter_note", lang,
-                                             n=number(self._shown_points, 0, lang),
-                                             max=number(MAX_POINTS, 0, lang)))
-            cx, cy = x_all[pos], y_all[pos]
             if np.isnan(cx) or np.isnan(cy):
                 self.client_point.x, self.client_point.y = [], []
             else:
@@ -462,25 +420,6 @@ class ComparisonPanel(W.VBox):
             self.scatter_x_axis.label = variable_label(self.scorer, xv, lang)
             self.scatter_y_axis.label = variable_label(self.scorer, yv, lang)
             self.point_tooltip.labels = [self.scatter_x_axis.label, self.scatter_y_axis.label]
-
-    def _guarded(self, fn) -> None:
-        try:
-            fn()
-        except Exception as exc:  # noqa: BLE001 - reported as a friendly message
-            if self._on_error is None:
-                raise
-            self._on_error(exc, "comparison")
-
-    def _changed(self, _change) -> None:
-        if self._quiet or self.client_id is None:
-            return
-        self._guarded(lambda: self.update(self.client_id))
-
-    def _scatter_changed(self, _change) -> None:
-        if self._quiet or self.client_id is None:
-            return
-        self._guarded(self.update_scatter)
-
-    def filters_changed(self) -> None:
-        if self.reference.value == "group" and self.client_id is not None:
-            self.update()
+        self.scatter_note.value = esc(tr("scatter_note", lang,
+                                         n=number(self._shown_points, 0, lang),
+                                         max=number(MAX_POINTS, 0, lang)))

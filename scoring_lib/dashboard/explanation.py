@@ -10,13 +10,17 @@ those that lower it); the waterfall shows the 10 largest groups then "Autres fac
 
 from __future__ import annotations
 
+import time
+
 import bqplot as bq
 import ipywidgets as W
 import numpy as np
 
 from ..explain.units import format_value, is_missing, missing_text
 from .comparison import nice_ticks
+from .panel import Panel, hold
 from .safe import Html, esc, join, lines, tag
+from .state import UNITS
 from .text import number, tr
 from .theme import BLUE, INK, ORANGE
 
@@ -201,13 +205,22 @@ def _colour(segment) -> str:
     return ORANGE if up else BLUE
 
 
-class ExplanationPanel(W.VBox):
-    """Reasons, force plot and waterfall; :meth:`update` takes a Scorer's explanation."""
+class ExplanationPanel(Panel):
+    """Reasons, force plot and waterfall of the state's client (``Scorer.explain``), on the
+    scale the state's ``unit`` says (the toggle ``sc-unit``)."""
 
-    def __init__(self, scorer, lang: str):
-        self.scorer = scorer
-        self.lang = lang
+    name = "explanation"
+    watches = ("client_id", "lang", "unit")
+
+    def __init__(self, state, scorer):
+        super().__init__(state, scorer)
+        self.lang = state.lang
         self.title = W.HTML()
+        self.unit_label = W.HTML()
+        self.unit = W.ToggleButtons(options=[("", u) for u in UNITS], value=state.unit,
+                                    style={"button_width": "auto"})
+        self.unit.add_class("sc-unit")
+        self.unit.observe(self._unit_clicked, "value")
         self.reasons = W.HTML()
         self.reasons.add_class("sc-reasons")
         self.note = W.HTML()
@@ -273,15 +286,29 @@ class ExplanationPanel(W.VBox):
                                    layout=W.Layout(width="100%", height="380px"))
         self.waterfall.add_class("sc-waterfall")
         self.waterfall_title = W.HTML()
-        super().__init__([self.title, self.reasons, self.force_title, self.force,
-                          self.waterfall_title, self.waterfall, self.note])
+        self.children = [self.title, self.reasons,
+                         W.HBox([self.unit_label, self.unit],
+                                layout=W.Layout(align_items="center")),
+                         self.force_title, self.force, self.waterfall_title, self.waterfall,
+                         self.note]
         self.add_class("sc-card")
         self.explanation = None
-        self.set_lang(lang)
+        self._quiet = False
+        self.set_texts(self.lang)
 
-    def set_lang(self, lang: str) -> None:
-        """Static texts only; the client's texts come with the next :meth:`update`."""
-        self.lang = lang
+    def _unit_clicked(self, change) -> None:
+        if not self._quiet:
+            self.state.unit = change["new"]
+
+    def set_texts(self, lang: str) -> None:
+        """Fixed texts only; the client's texts come with the next :meth:`refresh`."""
+        self._quiet = True
+        try:
+            self.unit_label.value = esc(tr("unit_label", lang))
+            self.unit.options = [(tr(f"unit_{u}", lang), u) for u in UNITS]
+            self.unit.value = self.state.unit
+        finally:
+            self._quiet = False
         self.title.value = tag("h2", tr("explain_title", lang))
         self.force_title.value = tag("h3", tr("force_title", lang))
         self.waterfall_title.value = tag("h3", tr("waterfall_title", lang))
@@ -289,7 +316,22 @@ class ExplanationPanel(W.VBox):
         self.waterfall_axis.label = tr("waterfall_axis", lang)
         self.note.value = esc(tr("scale_note", lang))
 
-    def update(self, explanation, details: dict) -> None:
+    def refresh(self, state) -> None:
+        self.lang = state.lang
+        self._quiet = True
+        try:
+            self.unit.value = state.unit
+        finally:
+            self._quiet = False
+        started = time.perf_counter()
+        explanation = self.scorer.explain(state.client_id, lang=state.lang)
+        self.timings["scorer_explain"] = time.perf_counter() - started
+        details = group_details(self.scorer, state.client_id, explanation.grouped, state.lang)
+        # TODO(issue 11): probability points; until then both scales draw log-odds
+        self.draw(explanation, details)
+        self.shown_client = int(explanation.score.client_id)
+
+    def draw(self, explanation, details: dict) -> None:
         """Show ``explanation`` (``Scorer.explain`` in the panel's language) and the
         ``details`` of its groups (:func:`group_details`)."""
         lang = self.lang
@@ -305,7 +347,8 @@ class ExplanationPanel(W.VBox):
         hi = max(max(x["start"], x["end"]) for x in segs + [{"start": base, "end": base}])
         pad = 0.06 * max(hi - lo, 0.1)
         placed = place_labels(segs, lo - pad, hi + pad)
-        with self.force.hold_sync():
+        with hold(self.fx, self.force_axis, self.force_bands, self.force_marks,
+                  self.force_labels, self.force_ends):
             self.fx.min, self.fx.max = lo - pad, hi + pad
             self.force_axis.tick_values = nice_ticks([lo - pad, hi + pad], 7)
             self.force_bands.x = [[x["start"], x["end"]] for x in segs]
@@ -326,7 +369,8 @@ class ExplanationPanel(W.VBox):
         hi = max([base, *(max(x["start"], x["end"]) for x in st)])
         pad = 0.08 * max(hi - lo, 0.1)
         rows = [float(n - 1 - i) for i in range(n)]
-        with self.waterfall.hold_sync():
+        with hold(self.wx, self.wy, self.waterfall_axis, self.steps, self.waterfall_marks,
+                  self.waterfall_ends, self.step_names, self.step_values):
             self.wx.min, self.wx.max = lo - pad, hi + pad
             self.waterfall_axis.tick_values = nice_ticks([lo - pad, hi + pad], 6)
             self.wy.min, self.wy.max = -0.7, max(n, 1) + 0.2

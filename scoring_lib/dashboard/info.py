@@ -7,6 +7,7 @@ from __future__ import annotations
 import ipywidgets as W
 
 from ..explain.units import format_value, is_missing, missing_text
+from .panel import Panel, hold
 from .safe import esc, tag
 from .text import tr
 
@@ -66,13 +67,16 @@ def info_rows(scorer, client_id, lang: str = "fr",
     return out
 
 
-class InfoPanel(W.VBox):
-    """Sections of the client's information, a toggle per section, a field search box."""
+class InfoPanel(Panel):
+    """Sections of the state's client's information, a toggle per section, a field search
+    box (the toggles and the box only choose what is shown: no state of the page)."""
 
-    def __init__(self, scorer, lang: str):
-        self.scorer = scorer
-        self.lang = lang
-        self.client_id = None
+    name = "info"
+    watches = ("client_id", "lang")
+
+    def __init__(self, state, scorer):
+        super().__init__(state, scorer)
+        self.lang = state.lang
         self.rows: dict[str, list[tuple[str, str]]] = {}
         self.fields = section_fields(scorer)
         self.title = W.HTML()
@@ -98,28 +102,26 @@ class InfoPanel(W.VBox):
         self.empty = W.HTML()
         self.info = W.VBox([grid, self.empty])
         self.info.add_class("sc-info")
-        super().__init__([self.title, W.HBox([self.sections_label, self.sections,
-                                              self.field_filter],
-                                             layout=W.Layout(align_items="center",
-                                                             flex_flow="row wrap")),
-                          self.info])
+        self.children = [self.title, W.HBox([self.sections_label, self.sections,
+                                             self.field_filter],
+                                            layout=W.Layout(align_items="center",
+                                                            flex_flow="row wrap")),
+                         self.info]
         self.add_class("sc-card")
-        self.set_lang(lang)
+        self.set_texts(self.lang)
 
-    def set_lang(self, lang: str) -> None:
-        self.lang = lang
+    def set_texts(self, lang: str) -> None:
         self.title.value = tag("h2", tr("info_title", lang))
         self.sections_label.value = esc(tr("info_sections", lang))
         for key, t in self.toggles.items():
             t.description = tr(key, lang)
         self.field_filter.placeholder = tr("info_filter", lang)
-        if self.client_id is not None:
-            self.update(self.client_id)
 
-    def update(self, client_id) -> None:
-        self.client_id = client_id
-        self.rows = info_rows(self.scorer, client_id, self.lang, self.fields)
+    def refresh(self, state) -> None:
+        self.lang = state.lang
+        self.rows = info_rows(self.scorer, state.client_id, state.lang, self.fields)
         self._render()
+        self.shown_client = int(state.client_id)
 
     def shown(self) -> dict[str, list[tuple[str, str]]]:
         """The sections and fields currently shown (after the toggles and the search)."""
@@ -138,7 +140,7 @@ class InfoPanel(W.VBox):
 
     def _render(self) -> None:
         shown = self.shown()
-        with self.hold_sync():
+        with hold(self.empty, *self.blocks.values()):
             for key, block in self.blocks.items():
                 rows = shown.get(key)
                 if not rows:

@@ -8,6 +8,7 @@ import math
 import bqplot as bq
 import ipywidgets as W
 
+from .panel import Panel, hold
 from .safe import esc, tag
 from .text import interpretation, probability_text, tr
 from .theme import (
@@ -39,11 +40,15 @@ def gauge_data(probability: float, threshold: float) -> dict:
             "threshold_x": [t, t], "probability": p, "threshold": t}
 
 
-class ScorePanel(W.VBox):
-    """The score card. :meth:`update` takes a :class:`scoring_lib.scoring.Score`."""
+class ScorePanel(Panel):
+    """The score card of the state's client (``Scorer.score``)."""
 
-    def __init__(self, lang: str):
-        self.lang = lang
+    name = "score"
+    watches = ("client_id", "lang")
+
+    def __init__(self, state, scorer):
+        super().__init__(state, scorer)
+        self.lang = state.lang
         self.current = None
         self.title = W.HTML()
         self.client_id = W.HTML()
@@ -92,44 +97,46 @@ class ScorePanel(W.VBox):
                        self.band],
                       layout=W.Layout(justify_content="space-between", align_items="center",
                                       flex_flow="row wrap"))
-        super().__init__([self.title, head, self.gauge, self.interpretation])
+        self.children = [self.title, head, self.gauge, self.interpretation]
         self.add_class("sc-card")
-        self.set_lang(lang)
+        self.set_texts(self.lang)
 
-    def set_lang(self, lang: str) -> None:
-        self.lang = lang
+    def set_texts(self, lang: str) -> None:
         self.title.value = tag("h2", tr("score_title", lang))
         self.probability_label.value = esc(tr("probability_label", lang))
         self.axis.label = tr("gauge_axis", lang)
-        if self.current is not None:
-            self.update(self.current)
 
-    def update(self, score) -> None:
-        """Show ``score`` (a :class:`~scoring_lib.scoring.Score`)."""
+    def refresh(self, state) -> None:
+        self.lang = state.lang
+        self.draw(self.scorer.score(state.client_id))
+        self.shown_client = self.current.client_id
+
+    def draw(self, score) -> None:
+        """Show ``score`` (a :class:`~scoring_lib.scoring.Score`) in the panel's language."""
         lang = self.lang
         self.current = score
         d = gauge_data(score.probability, score.threshold)
         colour = DECISION_COLOURS[score.decision]
         words = tr(score.decision, lang)
-        with self.hold_sync():
-            self.client_id.value = esc(tr("client_heading", lang, client_id=score.client_id))
-            kind = ""
-            if score.sample == "test":
-                kind = tr("sample_test", lang)
-            elif score.target is not None and not math.isnan(score.target):
-                kind = tr("sample_train_default" if score.target >= 0.5 else "sample_train",
-                          lang)
-            self.client_kind.value = esc(kind)
-            self.probability.value = esc(probability_text(score.probability, lang))
-            self.decision_icon.value = tag("span", DECISION_ICONS[score.decision],
-                                           style=f"color:{colour}", aria_hidden="true")
-            self.decision.value = tag("span", words, style=f"color:{colour}")
-            band = tr(score.risk_band, lang)
-            self.band.value = tag("span", band, style=f"border-left:6px solid "
-                                  f"{BAND_COLOURS[score.risk_band]};padding-left:6px")
-            self.interpretation.value = esc(interpretation(
-                score.probability, score.threshold, score.decision, score.risk_band, lang))
-        with self.gauge.hold_sync():
+        self.client_id.value = esc(tr("client_heading", lang, client_id=score.client_id))
+        kind = ""
+        if score.sample == "test":
+            kind = tr("sample_test", lang)
+        elif score.target is not None and not math.isnan(score.target):
+            kind = tr("sample_train_default" if score.target >= 0.5 else "sample_train",
+                      lang)
+        self.client_kind.value = esc(kind)
+        self.probability.value = esc(probability_text(score.probability, lang))
+        self.decision_icon.value = tag("span", DECISION_ICONS[score.decision],
+                                       style=f"color:{colour}", aria_hidden="true")
+        self.decision.value = tag("span", words, style=f"color:{colour}")
+        band = tr(score.risk_band, lang)
+        self.band.value = tag("span", band, style=f"border-left:6px solid "
+                              f"{BAND_COLOURS[score.risk_band]};padding-left:6px")
+        self.interpretation.value = esc(interpretation(
+            score.probability, score.threshold, score.decision, score.risk_band, lang))
+        with hold(self.x, self.zones, self.bar, self.threshold_line, self.threshold_label,
+                  self.client_label):
             self.x.max = d["max"]
             self.zones.x = d["zones_x"]
             self.bar.x = d["bar_x"]

@@ -18,6 +18,7 @@ import numpy as np
 from ..compare.groups import filter_levels
 from ..explain import level_text
 from ..explain.units import is_missing
+from .panel import Panel, frozen
 from .safe import Html, esc, join, tag
 from .text import count_text, number, probability_text, shorten, tr
 
@@ -39,6 +40,8 @@ FILTER_WIDGETS = (
 )
 _COLUMNS = {"contract_type": "NAME_CONTRACT_TYPE", "gender": "CODE_GENDER",
             "income_type": "NAME_INCOME_TYPE", "family_status": "NAME_FAMILY_STATUS"}
+#: messages about what is typed in the ID box (cleared when the box is fine again)
+TYPING = ("not_an_id", "unknown_id", "empty_id")
 _FEMININE = {"contract_type", "income_type", "family_status"}  # "Toutes" / "Tous"
 
 
@@ -136,20 +139,77 @@ def filters_from_values(values: dict) -> dict:
     return out
 
 
-class SearchPanel(W.VBox):
+def parse_client_id(text) -> int | None:
+    """The client id in what was typed (spaces ignored), or None if it is not a number (ASCII
+    digits only) or has more digits than any id can have."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        return text
+    digits = "".join(str(text if text is not None else "").split())
+    return int(digits) if is_number(digits) and len(digits) <= MAX_ID_DIGITS else None
+
+
+def find_client(scorer, typed) -> int | None:
+    """The id of the client of ``scorer`` that ``typed`` names, or None (not a number, or
+    nobody's number)."""
+    cid = parse_client_id(typed)
+    if cid is None or scorer.client_ids.get_indexer([cid])[0] < 0:
+        return None
+    return int(cid)
+
+
+def typed_message(text) -> tuple[str, dict] | None:
+    """What to say when ``text`` is submitted and it cannot be anybody's id (None: it
+    may be one: look it up)."""
+    typed = str(text if text is not None else "").strip()
+    if not typed:
+        return "empty_id", {}
+    if not is_number("".join(typed.split())):
+        return "not_an_id", {"text": shorten(typed)}
+    if parse_client_id(typed) is None:  # more digits than any id
+        return "unknown_id", {"client_id": shorten(typed)}
+    return None
+
+
+def normalise_filters(scorer, filters) -> dict:
+    """The filters as the dropdowns hold them (one level as text; an age range as a pair of
+    floats or None), after checking them: an unknown filter name, a list of levels or a
+    level or range ``scorer.group`` refuses raise ``ValueError``."""
+    filters = dict(filters or {})
+    names = {n for n, _, _ in FILTER_WIDGETS}
+    unknown = [f for f in filters if f not in names]
+    if unknown:
+        raise ValueError(f"filters: unknown filter(s) {unknown}; the dashboard offers "
+                         f"{sorted(names)}")
+    scorer.group_mask(filters)  # validates levels and ranges (ValueError)
+    out = {}
+    for name, wanted in filters.items():
+        if wanted is None or (isinstance(wanted, str) and wanted == ALL):
+            continue
+        if name == "age":
+            out[name] = tuple(None if b is None else float(b) for b in wanted)
+        elif isinstance(wanted, (list, tuple)):
+            raise ValueError(f"filter {name!r}: the dashboard takes one level, got {wanted!r}")
+        else:
+            out[name] = str(wanted)
+    return out
+
+
+class SearchPanel(Panel):
     """The ID box, the filters and the page of matching clients.
 
-    ``on_show(text)`` is called with what was typed when the button is pressed or Enter is
-    hit; ``on_pick(client_id)`` when a client of the table is picked; ``on_error(exc,
-    part)`` when something fails.
+    What the advisor does here is written to the state: a client typed (button or Enter)
+    or picked in the table (``state.show``), the filters (``state.filters``), the page of
+    the table (``state.page``), what is wrong with what is typed (``state.message``). The
+    panel draws the state's filters, matches and page.
     """
 
-    def __init__(self, scorer, lang, on_show, on_pick, on_filters, on_error, on_typed=None):
-        self.scorer = scorer
-        self.lang = lang
-        self._on_show, self._on_pick = on_show, on_pick
-        self._on_filters, self._on_error = on_filters, on_error
-        self._on_typed = on_typed
+    name = "search"
+    watches = ("filters", "page", "lang")
+    area = "sidebar"
+
+    def __init__(self, state, scorer):
+        super().__init__(state, scorer)
+        self.lang = state.lang
         self.ids = np.asarray(scorer.client_ids.to_numpy(), dtype=np.int64)
         if not np.all(self.ids[1:] >= self.ids[:-1]):
             self.ids = np.sort(self.ids)
@@ -158,9 +218,9 @@ class SearchPanel(W.VBox):
                         "risk_band": ("low", "borderline", "high")}
         for name in _COLUMNS:
             self._levels[name] = filter_levels(clients, name)
-        self._custom_age: list[tuple] = []
-        self.filters: dict = {}
+        self._extra: dict[str, list] = {name: [] for name, _, _ in FILTER_WIDGETS}
         self.matches = np.empty(0, dtype=np.int64)
+        self._matches_for = None
         self.page = 0
         self._updating = False
 
@@ -220,12 +280,15 @@ class SearchPanel(W.VBox):
                                  layout=W.Layout(justify_content="space-between",
                                                  align_items="center"))])
         filters.add_class("sc-card")
-        super().__init__([finder, filters])
-        self.set_lang(lang)
-        self.refresh_matches()
+        self.children = [finder, filters]
+        self.set_texts(self.lang)
+
+    @property
+    def filters(self) -> dict:
+        return dict(self.state.filters)
 
     # ------------------------------------------------------------------- language
-    def set_lang(self, lang: str) -> None:
+    def set_texts(self, lang: str) -> None:
         self.lang = lang
         self._updating = True
         try:
@@ -237,11 +300,8 @@ class SearchPanel(W.VBox):
             for name, _, label in FILTER_WIDGETS:
                 dd = self.dropdowns[name]
                 value = dd.value
-                levels = self._levels[name]
-                if name == "age":
-                    levels = [*levels, *self._custom_age]
                 dd.description = tr(label, lang)
-                dd.options = filter_options(name, levels, lang)
+                dd.options = self._options(name, lang)
                 dd.value = value if value is not None else ALL
             self.reset.description = tr("reset_filters", lang)
             self.prev.description = tr("prev", lang)
@@ -250,81 +310,84 @@ class SearchPanel(W.VBox):
                 pick.tooltip = tr("pick_tooltip", lang)
         finally:
             self._updating = False
+
+    def _options(self, name: str, lang: str) -> list[tuple[str, str]]:
+        """The dropdown's options: the levels offered, then those the state asked for
+        that are not offered (an age range of its own, a level nobody has)."""
+        return filter_options(name, [*self._levels[name], *self._extra[name]], lang)
+
+    # ------------------------------------------------------------------- the state
+    def refresh(self, state) -> None:
+        self.lang = state.lang
+        key = frozen(state.filters)
+        if key != self._matches_for:
+            self._show_filters(state.filters)
+            mask = self.scorer.group_mask(state.filters)
+            self.matches = self.scorer.client_ids.to_numpy()[mask]
+            self._matches_for = key
+        self.page = min(max(0, int(state.page)), self.pages - 1)
         self._render_page()
+
+    def _show_filters(self, filters: dict) -> None:
+        """The dropdowns say ``filters`` (options added for what they do not offer)."""
+        self._updating = True
+        try:
+            for name, dd in self.dropdowns.items():
+                wanted = filters.get(name)
+                if wanted is None:
+                    value = ALL
+                else:
+                    value = age_key(wanted) if name == "age" else str(wanted)
+                    if value not in [v for _, v in dd.options]:
+                        self._extra[name].append(tuple(wanted) if name == "age" else value)
+                        dd.options = self._options(name, self.lang)
+                dd.value = value
+        finally:
+            self._updating = False
 
     # ------------------------------------------------------------------- ID box
     def _suggest(self, change) -> None:
-        try:
+        def suggest():
             text = change["new"] or ""
             options = [str(x) for x in suggest_ids(self.ids, text)]
             if options != list(self.search.options):
                 self.search.options = options
-            if self._on_typed is not None:
-                self._on_typed(typed_problem(self.ids, text))
-        except Exception as exc:  # noqa: BLE001 - shown as a friendly message
-            self._on_error(exc, "suggestions")
+            problem = typed_problem(self.ids, text)
+            if problem is not None:
+                self.state.say(problem[0], **problem[1])
+            elif self.state.message[0] in TYPING:
+                self.state.say(None)
+        self.guarded(suggest)
 
     def _on_message(self, _widget, content, _buffers) -> None:
         if content.get("event") == "submit":
             self._show()
 
     def _show(self) -> None:
-        self._on_show(self.search.value)
+        self.guarded(self.submit, self.search.value)
+
+    def submit(self, text) -> bool:
+        """Show the client whose id is ``text`` (as typed), or say why not."""
+        problem = typed_message(text)
+        cid = None if problem is not None else find_client(self.scorer, text)
+        if cid is None:
+            key, values = problem or ("unknown_id", {"client_id": shorten(str(text).strip())})
+            self.state.say(key, **values)
+            return False
+        self.state.show(cid)
+        return True
 
     # ------------------------------------------------------------------- filters
-    def _filter_changed(self, change) -> None:
+    def _filter_changed(self, _change) -> None:
         if self._updating:
             return
-        try:
-            self.filters = filters_from_values({n: d.value for n, d in self.dropdowns.items()})
-            self.refresh_matches()
-            self._on_filters(self.filters)
-        except Exception as exc:  # noqa: BLE001
-            self._on_error(exc, "filters")
+        values = {n: d.value for n, d in self.dropdowns.items()}
+        self.guarded(self.set_filters, filters_from_values(values))
 
     def set_filters(self, filters: dict) -> None:
-        """Set the dropdowns from group filters (``scorer.group`` vocabulary; unknown
-        filter names raise ``ValueError``); refreshes the table."""
-        filters = dict(filters or {})
-        names = {n for n, _, _ in FILTER_WIDGETS}
-        unknown = [f for f in filters if f not in names]
-        if unknown:
-            raise ValueError(f"filters: unknown filter(s) {unknown}; the dashboard offers "
-                             f"{sorted(names)}")
-        self.scorer.group_mask(filters)  # validates levels and ranges (ValueError)
-        self._updating = True
-        try:
-            for name, dd in self.dropdowns.items():
-                wanted = filters.get(name)
-                if wanted is None:
-                    dd.value = ALL
-                elif name == "age":
-                    bounds = tuple(None if b is None else float(b) for b in wanted)
-                    key = age_key(bounds)
-                    if key not in [v for _, v in dd.options]:
-                        self._custom_age.append(bounds)
-                        dd.options = [*dd.options, (age_text(bounds, self.lang), key)]
-                    dd.value = key
-                else:
-                    if isinstance(wanted, (list, tuple)):
-                        raise ValueError(f"filter {name!r}: the dashboard takes one level, "
-                                         f"got {wanted!r}")
-                    if str(wanted) not in [v for _, v in dd.options]:  # a level nobody has
-                        dd.options = [*dd.options,
-                                      filter_options(name, [str(wanted)], self.lang)[1]]
-                    dd.value = str(wanted)
-        finally:
-            self._updating = False
-        self.filters = filters_from_values({n: d.value for n, d in self.dropdowns.items()})
-        self.refresh_matches()
-        self._on_filters(self.filters)
-
-    def refresh_matches(self) -> None:
-        """Recompute the matching clients and show the first page."""
-        mask = self.scorer.group_mask(self.filters)
-        self.matches = self.scorer.client_ids.to_numpy()[mask]
-        self.page = 0
-        self._render_page()
+        """Filter the table (``scorer.group`` vocabulary; ``ValueError`` for a filter the
+        dashboard does not offer)."""
+        self.state.filters = normalise_filters(self.scorer, filters)
 
     # ------------------------------------------------------------------- table
     @property
@@ -336,30 +399,28 @@ class SearchPanel(W.VBox):
         return [int(x) for x in self.matches[start:start + PAGE_SIZE]]
 
     def go_to(self, page: int) -> None:
-        self.page = min(max(0, int(page)), self.pages - 1)
-        self._render_page()
+        """Show the page ``page`` (0 first) of the table (clamped to the pages there are)."""
+        self.state.page = min(max(0, int(page)), self.pages - 1)
 
     def _render_page(self) -> None:
         lang = self.lang
         ids = self.page_ids()
         clients = self.scorer.clients
         rows = clients.loc[ids] if ids else clients.iloc[:0]
-        with self.hold_sync():
-            self.count.value = esc(count_text(len(self.matches), lang))
-            for i, row in enumerate(self.rows):
-                if i < len(ids):
-                    self.picks[i].description = str(ids[i])
-                    self.row_texts[i].value = _row_text(rows.iloc[i], lang)
-                    row.layout.display = "flex"
-                else:
-                    row.layout.display = "none"
-            self.page_label.value = esc(tr("page", lang, page=self.page + 1,
-                                           pages=self.pages))
-            self.prev.disabled = self.page == 0
-            self.next.disabled = self.page >= self.pages - 1
+        self.count.value = esc(count_text(len(self.matches), lang))
+        for i, row in enumerate(self.rows):
+            if i < len(ids):
+                self.picks[i].description = str(ids[i])
+                self.row_texts[i].value = _row_text(rows.iloc[i], lang)
+                row.layout.display = "flex"
+            else:
+                row.layout.display = "none"
+        self.page_label.value = esc(tr("page", lang, page=self.page + 1, pages=self.pages))
+        self.prev.disabled = self.page == 0
+        self.next.disabled = self.page >= self.pages - 1
 
     def _picked(self, button) -> None:
-        self._on_pick(int(button.description.split()[0]))
+        self.guarded(self.state.show, int(button.description.split()[0]))
 
 
 def _row_text(row, lang: str) -> Html:

@@ -39,6 +39,17 @@ TEXTS: dict[str, tuple[str, str]] = {
                "si cela se reproduit, signalez-le au support.",
                "Part of the page could not be computed ({part}). Please try again; if "
                "it happens again, report it to support."),
+    # the parts of the page, named in the failure message
+    "part_score": ("score", "score"),
+    "part_explanation": ("explication", "explanation"),
+    "part_info": ("informations", "information"),
+    "part_comparison": ("comparaison", "comparison"),
+    "part_search": ("recherche et filtres", "search and filters"),
+    "part_page": ("page", "page"),
+    # the scale of the explanation charts
+    "unit_label": ("Échelle des graphiques :", "Scale of the charts:"),
+    "unit_probability": ("Points de probabilité", "Probability points"),
+    "unit_logodds": ("Log-odds (data scientists)", "Log-odds (data scientists)"),
     "client_heading": ("Client n° {client_id}", "Client no. {client_id}"),
     "sample_train": ("client connu (remboursé)", "known client (repaid)"),
     "sample_train_default": ("client connu (en défaut)", "known client (defaulted)"),
