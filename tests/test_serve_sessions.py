@@ -241,3 +241,24 @@ def test_token_filter_on_a_logger_and_its_handler(caplog):
     # installed twice: still one filter
     install_token_filter(["s3cr3t"], names=("test.scoring.tokens",))
     assert sum(isinstance(f, TokenFilter) for f in logger.filters) == 1
+
+
+# --------------------------------------------------------- a page closed mid-conversation
+def test_a_write_to_a_closed_page_leaves_no_unread_error():
+    """What the kernel websocket does with each write (TrackedConnection.write_message): a
+    page closed meanwhile fails the write, and the failure is read, so asyncio does not log
+    "Task exception was never retrieved" with a traceback."""
+    from tornado.websocket import WebSocketClosedError
+
+    from scoring_lib.serving.app import _retrieve
+
+    async def scenario():
+        write = asyncio.get_running_loop().create_future()
+        write.add_done_callback(_retrieve)
+        write.set_exception(WebSocketClosedError())
+        await asyncio.sleep(0)
+        return write
+
+    write = asyncio.run(scenario())
+    assert write._log_traceback is False  # asyncio's flag for "log it when collected"
+    assert isinstance(write.exception(), WebSocketClosedError)

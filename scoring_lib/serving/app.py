@@ -49,14 +49,34 @@ class Limits:
     secrets: tuple = ()
 
 
+def _retrieve(future) -> None:
+    """Read a finished write's exception: a page closed while its kernel was talking is
+    normal, not worth "Task exception was never retrieved" and a traceback in the log."""
+    if not future.cancelled():
+        future.exception()
+
+
 class TrackedConnection(ZMQChannelsWebsocketConnection):
-    """The kernel websocket: tells the sessions that a page connected to its kernel."""
+    """The kernel websocket: tells the sessions that a page connected to its kernel, and
+    writes to the page without leaving unread errors behind when the page is gone."""
 
     def connect(self):
         sessions = self.websocket_handler.settings.get(SESSIONS_SETTING)
         if sessions is not None:
             sessions.connected(self.kernel_id)
         return super().connect()
+
+    @property
+    def write_message(self):
+        send = self.websocket_handler.write_message
+
+        def write(*args, **kwargs):
+            future = send(*args, **kwargs)
+            if future is not None and hasattr(future, "add_done_callback"):
+                future.add_done_callback(_retrieve)
+            return future
+
+        return write
 
 
 class _RecordingKernelManager:
@@ -158,6 +178,8 @@ def voila_application(limits: Limits | None = None):
                 if not self._pool_serves(path):
                     turn = queue.join()
                 await self._send(pages.waiting_html(queue.ahead(turn) if turn else 0))
+                if turn is None and not self._pool_serves(path):  # taken meanwhile
+                    turn = queue.join()
                 while turn is not None and not turn.done() and not self._gone:
                     try:
                         await asyncio.wait_for(asyncio.shield(turn), AHEAD_UPDATE_SECONDS)
