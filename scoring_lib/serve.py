@@ -285,6 +285,9 @@ def serve(options: ServeOptions, out=None) -> int:
         raise ServeError(f"the dashboard notebook {notebook} was not found (scoring serve "
                          "runs from a checkout of the repository: pip install -e .)")
     check_lang()
+    if not options.connect_grace > 0:
+        raise ServeError(f"--connect-grace must be a number of seconds above 0, got "
+                         f"{options.connect_grace}")
     given, source, warning = given_token(options)
     token, generated = resolve_token(options.ip, given)
     if warning:

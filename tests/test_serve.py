@@ -374,6 +374,13 @@ def test_default_max_sessions_is_printed(bundle, tmp_path, monkeypatch, capsys):
         capsys.readouterr().out
 
 
+@pytest.mark.parametrize("grace", ["0", "-5", "nan"])
+def test_cli_refuses_a_bad_connect_grace(grace, bundle, capsys):
+    assert main(["serve", "--bundle", str(bundle), "--connect-grace", grace]) == 2
+    assert f"--connect-grace must be a number of seconds above 0, got {float(grace)}" in \
+        capsys.readouterr().err
+
+
 def test_cli_refuses_a_bad_max_sessions(capsys):
     with pytest.raises(SystemExit):
         main(["serve", "--bundle", "b", "--max-sessions", "0"])
