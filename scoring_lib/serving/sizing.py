@@ -1,12 +1,14 @@
 """How many advisor sessions one ``scoring serve`` can hold: the default of ``--max-sessions``.
 
-Each session is one kernel that has loaded the bundle. Its resident memory was measured
-(bench/RESULTS.md, issue #6): 296 MiB on the demo bundle (35,000 clients) and 444 MiB at full
-scale (356,255 clients), i.e. about 280 MiB of Python, pandas, CatBoost and widgets plus about
+Each session is one kernel that has loaded the bundle. Its resident memory (RSS) was 330-340
+MiB on the demo bundle (35,000 clients) in the load benchmark (bench/RESULTS.md, issue #10:
+peak RSS of the kernels / kernels, 5 to 30 sessions), and 444 MiB at full scale (356,255
+clients, issue #6), i.e. about 320 MiB of Python, pandas, CatBoost and widgets plus about
 0.5 KiB per client for the client tables held in memory (``clients.arrow``'s descriptive
-columns, ``scores.parquet``; the features stay on disk in ``features.tiles``). So::
+columns, ``scores.parquet``; the features stay on disk in ``features.tiles``). RSS counts
+the shared libraries in every kernel, so this errs on the safe side. So::
 
-    kernel MiB   = 280 + 0.5 * clients / 1024                       (kernel_footprint_mib)
+    kernel MiB   = 320 + 0.5 * clients / 1024                       (kernel_footprint_mib)
     max sessions = (available MiB - 1024) // kernel MiB - 1         (default_max_sessions)
 
 1 GiB is left to the server process and the system, one kernel to the preheated pool; the
@@ -20,7 +22,7 @@ from __future__ import annotations
 import math
 import os
 
-BASE_KERNEL_MIB = 280
+BASE_KERNEL_MIB = 320
 KIB_PER_CLIENT = 0.5
 RESERVED_MIB = 1024
 SESSIONS_PER_CPU = 15
