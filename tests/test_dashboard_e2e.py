@@ -400,6 +400,36 @@ def test_language_toggle_switches_to_english(page, scorer):
               "the decision back in French")
 
 
+def test_group_reference_then_a_filter_change_keeps_the_comparison(page, scorer):
+    """Issue 11: "Le groupe filtré" under "Comparer avec", then Sexe → Femme said "Une partie
+    de l'affichage n'a pas pu être calculée (comparaison)"; the histogram must follow the
+    group instead."""
+    first, _, _ = pick_clients(scorer)
+    show(page, first)
+    page.locator(".sc-reference button").nth(2).click()  # the filtered group (no filter)
+    notes = page.locator(".sc-compare-hist ~ .sc-note, .sc-compare-position ~ .sc-note")
+    wait_text(page, "sc-compare-position", lambda t: t.strip() != "", "the position")
+    histogram = figure_svg(page, "sc-compare-hist")
+    women = scorer.group({"gender": "F"})
+    from scoring_lib.dashboard.search import filter_options
+
+    woman = filter_options("gender", ["F"], "fr")[1][0]  # the label the dropdown shows
+    page.locator(".sc-filter-gender select").select_option(label=woman)
+    deadline = time.monotonic() + STEP_TIMEOUT_MS / 1000
+    while time.monotonic() < deadline and figure_svg(page, "sc-compare-hist") == histogram:
+        time.sleep(0.1)
+    assert figure_svg(page, "sc-compare-hist") != histogram, "the histogram of the group"
+    assert str(len(women)) in squash(notes.first.inner_text())
+    assert "n'a pas pu" not in text_of(page, "sc-message")
+    assert figure_marks(page, "sc-compare-hist")["bars"] >= 5
+    screenshot(page, "group-filtered")
+    page.locator(".sc-filter-reset").click()
+    page.locator(".sc-reference button").nth(0).click()
+    wait_text(page, "sc-results-count", lambda t: first_int(t) == len(scorer.client_ids),
+              "filters cleared")
+    assert "n'a pas pu" not in text_of(page, "sc-message")
+
+
 def test_no_console_error_during_the_session(session, server):
     """Last: every interaction above happened without a console error or uncaught error."""
     assert bad_console_errors(session["errors"], server.base_url) == []

@@ -18,7 +18,10 @@ from test_dashboard_security import HOSTILE, HOSTILE_CLIENTS, build_hostile_bund
 from test_scoring import build_tiny_bundle
 
 from scoring_lib.dashboard import DashboardApp, UnavailableApp, build_app
-from scoring_lib.dashboard.safe import Html
+from scoring_lib.dashboard.app import PANELS
+from scoring_lib.dashboard.panel import Panel
+from scoring_lib.dashboard.safe import Html, esc
+from scoring_lib.dashboard.state import DashboardState
 from scoring_lib.dashboard.search import PAGE_SIZE, suggest_ids
 from scoring_lib.explain.units import format_value
 from scoring_lib.scoring import Scorer
@@ -804,3 +807,88 @@ def test_a_level_found_in_the_data_is_offered_and_accepted(hostile):
         assert set(values) == set(scorer.clients[column].dropna().astype(str))
         for value in values:  # every level offered is accepted
             assert len(scorer.group({name: value})) > 0
+
+
+# ----------------------------------------------------------------- state and contract
+class CountingPanel(Panel):
+    """A panel added by one entry in the list: counts what the contract asks of it."""
+
+    name = "counting"
+    watches = ("client_id", "unit")
+    broken = False
+
+    def __init__(self, state, scorer):
+        super().__init__(state, scorer)
+        self.drawn, self.texts = [], []
+        self.label = W.HTML()
+        self.children = [self.label]
+        self.label.add_class("sc-counting")
+
+    def set_texts(self, lang):
+        self.texts.append(lang)
+
+    def refresh(self, state):
+        if self.broken:
+            raise RuntimeError("counting broke")
+        self.drawn.append((state.client_id, state.unit))
+        self.label.value = esc(str(state.client_id))
+        self.shown_client = state.client_id
+
+
+def test_a_panel_is_one_entry_and_follows_only_the_traits_it_watches(scorer, caplog):
+    app = DashboardApp(scorer, panels=[*PANELS, CountingPanel])
+    panel = app.panel("counting")
+    assert one(app, "sc-counting") is panel.label  # laid out in the main column
+    first, other = int(scorer.client_ids[0]), some_ids(scorer)[1]
+    assert panel.drawn == [(first, "probability")] and panel.texts == ["fr"]
+    app.set_filters({"gender": "F"})
+    app.comparison.reference.value = "similar"
+    app.search.go_to(1)
+    assert panel.drawn == [(first, "probability")]  # not watched: not drawn again
+    app.show_client(other)
+    app.explain.unit.value = "logodds"
+    assert panel.drawn[1:] == [(other, "probability"), (other, "logodds")]
+    app.show_client(other)  # the same client, nothing changed: nothing drawn again
+    assert len(panel.drawn) == 3
+    app.set_lang("en")
+    assert panel.texts == ["fr", "en"] and len(panel.drawn) == 3
+    # a failure is one part's sentence and a log record; asking again retries
+    panel.broken = True
+    with caplog.at_level(logging.ERROR, logger="scoring_lib.dashboard"):
+        assert app.show_client(first) is False
+    assert "counting broke" in caplog.text
+    assert text_of(one(app, "sc-message")) == ("Part of the page could not be computed "
+                                               "(counting). Please try again; if it "
+                                               "happens again, report it to support.")
+    assert app.score.shown_client == first and app.state.failed == ("counting",)
+    panel.broken = False
+    assert app.show_client(first) is True and one(app, "sc-message").value == ""
+    assert panel.shown_client == first and app.state.failed == ()
+
+
+def test_panels_read_only_the_state(app):
+    traits = set(DashboardState.class_trait_names())
+    for panel in app.panels:
+        assert set(panel.watches) <= traits, panel.name
+        assert panel.state is app.state and panel.scorer is app.scorer
+    assert [type(p) for p in app.panels] == PANELS
+
+
+def test_the_scale_toggle_is_in_the_state_and_redraws_the_explanation(app, scorer):
+    cid = some_ids(scorer)[0]
+    app.show_client(cid)
+    toggle = one(app, "sc-unit")
+    assert toggle is app.explain.unit and app.state.unit == toggle.value == "probability"
+    assert [label for label, _ in toggle.options] == ["Points de probabilité",
+                                                      "Log-odds (data scientists)"]
+    drawn = app.explain._drawn
+    toggle.value = "logodds"
+    assert app.state.unit == "logodds" and app.explain._drawn != drawn
+    assert app.explain.shown_client == cid and one(app, "sc-message").value == ""
+    app.set_lang("en")
+    assert [label for label, _ in toggle.options] == ["Probability points",
+                                                      "Log-odds (data scientists)"]
+    assert toggle.value == "logodds"
+    app.state.unit = "probability"  # the state drives the toggle too
+    assert toggle.value == "probability"
+    app.set_lang("fr")

@@ -57,9 +57,9 @@ class Recent:
 class Position:
     """One client against a reference on one variable.
 
-    ``comparison``: the reference's histogram and summary (for a kept reference, the
-    summary's client columns are those of the first client compared: read ``value`` and
-    ``shares`` instead); ``value``: the client's raw value (None when missing); ``shares``:
+    ``comparison``: the reference's histogram and summary (for a kept reference, what
+    they say of the client — the summary's value and shares, the histogram's ``client``
+    bin — is about the first client compared: read ``value`` and ``shares`` instead); ``value``: the client's raw value (None when missing); ``shares``:
     the reference's shares below / equal / above it and its mid-rank percentile."""
 
     comparison: Comparison

@@ -83,9 +83,9 @@ class DashboardApp:
                               W.HBox([sidebar, main], layout=W.Layout(width="100%",
                                                                       align_items="flex-start"))])
         self.widget.add_class("sc-app")
+        self.state.observe(self._state_changed)
         self._say_texts()
         dispatch(self.panels, self.state, {"filters", "page"})  # the table, before a client
-        self.state.observe(self._state_changed)
         first = client if client is not None else int(scorer.client_ids[0])
         self.show_client(first)
         self.state.example = True

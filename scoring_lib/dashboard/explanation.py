@@ -6,6 +6,10 @@ raw score raises the displayed (calibrated) probability too. Contributions are g
 variable an advisor knows (``Explanation.grouped``); the force plot labels the largest groups
 and sums the rest into "Autres facteurs" (one band for those that raise the score, one for
 those that lower it); the waterfall shows the 10 largest groups then "Autres facteurs".
+
+The scale toggle (``sc-unit``: probability points or log-odds) is the state's ``unit``; the
+panel draws again when it changes. Both values draw log-odds for now: the probability-point
+decomposition is the next step of issue 11.
 """
 
 from __future__ import annotations
@@ -327,7 +331,7 @@ class ExplanationPanel(Panel):
         explanation = self.scorer.explain(state.client_id, lang=state.lang)
         self.timings["scorer_explain"] = time.perf_counter() - started
         details = group_details(self.scorer, state.client_id, explanation.grouped, state.lang)
-        # TODO(issue 11): probability points; until then both scales draw log-odds
+        # both scales draw log-odds until the charts learn probability points (issue 11)
         self.draw(explanation, details)
         self.shown_client = int(explanation.score.client_id)
 

@@ -12,7 +12,7 @@ values, never widgets, so that a test can drive the page by assigning traits.
 
 from __future__ import annotations
 
-from traitlets import Any, Dict, Enum, HasTraits, Int, Tuple, Unicode, observe
+from traitlets import Bool, Dict, Enum, HasTraits, Int, Tuple, Unicode, observe
 from traitlets.utils.bunch import Bunch
 
 from .text import LANGS
@@ -42,7 +42,7 @@ class DashboardState(HasTraits):
     message = Tuple(Unicode(allow_none=True), Dict(), default_value=NO_MESSAGE)
     failed = Tuple()
     #: free for the app: the example hint is shown until the advisor picks a client
-    example = Any(True)
+    example = Bool(True)
 
     @observe("filters")
     def _first_page(self, _change) -> None:
