@@ -8,6 +8,7 @@ import errno
 import re
 import signal
 import sys
+import threading
 
 
 class _ArgumentsError(Exception):
@@ -394,15 +395,13 @@ def _sigterm_as_interrupt():
     def interrupt(signum, frame):
         raise KeyboardInterrupt
 
-    try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
-    except ValueError:  # not the main thread: leave signals alone
-        yield
-        return
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, interrupt) if main_thread else None
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if main_thread and previous is not None:  # None: set outside Python, left as is
+            signal.signal(signal.SIGTERM, previous)
 
 
 def main(argv: list[str] | None = None) -> int:
