@@ -373,9 +373,9 @@ def os_error_message(exc: OSError, args) -> str | None:
 
 
 def _interrupted_message(args) -> str:
-    from .outputs import COMMITTED
-
     from pathlib import Path
+
+    from .outputs import COMMITTED
 
     out = getattr(args, "out", None)
     if not out:
