@@ -152,12 +152,19 @@ async def run_once(bundle: Path, sessions: int, cap, switches: int, timeout: flo
                    log: Path, checkout: Path | None, old: bool = False) -> dict:
     from playwright.async_api import async_playwright
 
-    from scoring_lib.model.bundle import load_bundle
+    from scoring_lib.bundle.store import load_bundle
 
     ids = load_bundle(bundle, verify=False).scores.index.to_numpy()
     extra = () if old else ("--max-sessions", cap or 1000)
-    env = dict(os.environ, PYTHONPATH=str(checkout)) if checkout else None
-    server = ServerProcess.scoring_serve(bundle, log, port=free_port(), env=env, extra=extra)
+    port = free_port()
+    if checkout:
+        # run in the checkout: `python -m` puts the working directory first on sys.path
+        # (the server), and the kernels start in the notebook's folder (the checkout)
+        args = ["env", "-C", checkout.resolve(), sys.executable, "-m", "scoring_lib.cli",
+                "serve", "--bundle", bundle.resolve(), "--port", port, *extra]
+        server = ServerProcess(args, log, port)
+    else:
+        server = ServerProcess.scoring_serve(bundle, log, port=port, extra=extra)
     peak = {"server_mib": 0.0, "kernels_mib": 0.0, "total_mib": 0.0, "kernels": 0}
     with server:
         server.wait_ready(timeout=600, pool=True)
