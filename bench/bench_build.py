@@ -42,7 +42,7 @@ import sys
 import time
 from pathlib import Path
 
-# as in the notebook kernels of `scoring build` (see scoring_lib.model.build): OpenMP threads
+# as in the notebook kernels of `scoring build` (see scoring_lib.model.pipeline.build): OpenMP threads
 # sleep at barriers instead of spinning; set before scikit-learn loads its OpenMP runtime
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
@@ -104,7 +104,7 @@ def previous_models(iterations: int, seed: int = 0) -> dict:
     """The candidates with the parameters of commit 87d1ed0 (before the speed work): CatBoost
     with its default 254 bins and target statistics on every category column, HistGradient-
     Boosting without early stopping, logistic regression at scikit-learn's tolerance."""
-    from scoring_lib.model import estimators as E
+    from scoring_lib.model.training import estimators as E
 
     return {
         "logreg": E.logistic_regression(None, seed=seed, tol=1e-4),

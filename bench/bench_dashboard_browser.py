@@ -185,7 +185,7 @@ def summary(values) -> dict:
 
 def session_on(browser, bundle: Path, switches: int, log: Path) -> dict:
     """One --no-preheat server on ``bundle``: load the page, switch clients, kernel memory."""
-    from scoring_lib.model.bundle import load_bundle
+    from scoring_lib.bundle.store import load_bundle
 
     ids = load_bundle(bundle, verify=False).scores.index.to_numpy()
     server = ServerProcess.scoring_serve(bundle, log, port=free_port(), preheat=False)
@@ -224,7 +224,7 @@ def main(argv=None) -> int:
         print(f"skipped: {missing} (apt-get install chromium; make install)")
         return 0
     from scoring_lib.model import BundleError
-    from scoring_lib.model.bundle import load_bundle
+    from scoring_lib.bundle.store import load_bundle
 
     bundle = Path(args.bundle).resolve()
     try:

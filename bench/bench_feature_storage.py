@@ -4,7 +4,7 @@ Candidates, on the first ``--rows`` clients of a feature file (``scoring feature
 Arrow IPC files with zstd or lz4 record batches of several sizes (format 1 of the bundle
 wrote zstd batches of 1,024 rows), a float64 matrix in compressed row blocks (every column in
 one block), raw row-major float32 / float64 matrices read with one ``pread`` per client, and
-the tiles of :mod:`scoring_lib.model.tiles` (format 2) for a few tile sizes. Categories are
+the tiles of :mod:`scoring_lib.bundle.tiles` (format 2) for a few tile sizes. Categories are
 stored as codes in the matrices. "One client" is the whole path to a list of Python values;
 "column" is one column of every client, extrapolated to ``--full-rows`` clients; sizes are
 extrapolated the same way.
@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
-from scoring_lib.model.tiles import FeatureTiles, write_tiles
+from scoring_lib.bundle.tiles import FeatureTiles, write_tiles
 
 KEY = "SK_ID_CURR"
 

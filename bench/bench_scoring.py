@@ -54,12 +54,12 @@ def make_bundle(out: Path, clients: str, data: str | None, features: str | None,
     from scoring_lib.data.synth import generate_tables
     from scoring_lib.features import build_features
     from scoring_lib.features.cache import read_info
-    from scoring_lib.model import bundle as B
-    from scoring_lib.model.calibration import Calibrator
-    from scoring_lib.model.cost import best_threshold
-    from scoring_lib.model.estimators import CatBoostModel
-    from scoring_lib.model.inputs import check_feature_frame
-    from scoring_lib.model.train import score_clients
+    from scoring_lib.bundle import store as B
+    from scoring_lib.model.training.calibration import Calibrator
+    from scoring_lib.model.training.cost import best_threshold
+    from scoring_lib.model.training.estimators import CatBoostModel
+    from scoring_lib.model.training.inputs import check_feature_frame
+    from scoring_lib.model.training.train import score_clients
 
     start = time.perf_counter()
     n_train, n_test = sizes_of(clients)
@@ -135,7 +135,7 @@ def load_average() -> str:
 
 
 def measure(bundle: Path, queries: int, seed: int = 0) -> None:
-    from scoring_lib.model.bundle import verify_bundle
+    from scoring_lib.bundle.store import verify_bundle
     from scoring_lib.scoring import Scorer
 
     print(f"load average before: {load_average()} ({os.cpu_count()} CPUs)")

@@ -18,7 +18,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from sklearn.metrics import roc_auc_score
 
-from scoring_lib.model import estimators as E
+from scoring_lib.model.training import estimators as E
 from scoring_lib.model import load_training_data, make_folds
 
 PREVIOUS = {"border_count": None, "one_hot_max_size": None}  # CatBoost's defaults

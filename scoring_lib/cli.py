@@ -97,7 +97,7 @@ def _cost(text: str) -> float:
 
 
 def _build_params(args):
-    from .model.build import BuildParams
+    from .model.pipeline.build import BuildParams
 
     if args.cost_fn == 0 and args.cost_fp == 0:
         raise _ArgumentsError("--cost-fn and --cost-fp are both 0, so every threshold would "
@@ -117,8 +117,8 @@ def _report_build(report) -> None:
 
 def _cmd_build(args) -> int:
     from .data import DataError
-    from .model import FeatureFrameError
-    from .model.build import build_bundle
+    from .bundle.errors import FeatureFrameError
+    from .model.pipeline.build import build_bundle
 
     from papermill.exceptions import PapermillExecutionError
 
@@ -141,8 +141,8 @@ def _cmd_build(args) -> int:
 
 def _cmd_demo(args) -> int:
     from .data import DataError
-    from .model import FeatureFrameError
-    from .model.build import DEMO_PARAMS, build_demo
+    from .bundle.errors import FeatureFrameError
+    from .model.pipeline.build import DEMO_PARAMS, build_demo
 
     try:
         report = build_demo(args.data, args.out, args.clients, args.test_clients,
@@ -158,7 +158,7 @@ def _cmd_demo(args) -> int:
 def _cmd_score(args) -> int:
     import json
 
-    from .model import BundleError
+    from .bundle.errors import BundleError
     from .scoring import Scorer, UnknownClientError
 
     try:

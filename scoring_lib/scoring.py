@@ -198,7 +198,7 @@ class Scorer:
     def from_bundle(cls, path, verify: bool = True, **kwargs) -> Scorer:
         """Open the bundle ``path`` through the model package's loader (which checks the
         format version and, with ``verify``, every file's sha256) and prepare it."""
-        from .model.bundle import load_bundle
+        from .bundle.store import load_bundle
 
         return cls(load_bundle(Path(path), verify=verify), **kwargs)
 

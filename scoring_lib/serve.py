@@ -198,8 +198,8 @@ def dashboard_url(ip: str, port: int, token: str | None) -> str:
 def check_bundle(path) -> Path:
     """The bundle's absolute path after checking that it loads (format version, every file's
     size and sha256); :class:`ServeError` naming the folder and the file at fault if not."""
-    from .model import BundleError
-    from .model.bundle import load_bundle
+    from .bundle.errors import BundleError
+    from .bundle.store import load_bundle
 
     folder = Path(path).expanduser().resolve()
     try:
@@ -211,7 +211,7 @@ def check_bundle(path) -> Path:
 
 def bundle_manifest(folder: Path) -> dict:
     """The bundle's ``bundle.json`` (already checked by :func:`check_bundle`)."""
-    from .model.bundle import read_manifest
+    from .bundle.store import read_manifest
 
     return read_manifest(folder)
 

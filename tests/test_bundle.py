@@ -15,24 +15,22 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scoring_lib.model import (
-    BundleError,
-    Calibrator,
-    CatBoostModel,
-    check_feature_frame,
-    load_bundle,
-    score_clients,
-    verify_bundle,
-)
-from scoring_lib.model.bundle import (
+from scoring_lib.bundle.errors import BundleError
+from scoring_lib.bundle.store import (
     FEATURES_FILE,
     FORMAT_VERSION,
     MANIFEST,
     _canonical,
     complete_bundle,
+    load_bundle,
+    verify_bundle,
     write_training_outputs,
 )
-from scoring_lib.model.tiles import FeatureTiles, write_tiles
+from scoring_lib.bundle.tiles import FeatureTiles, write_tiles
+from scoring_lib.model.training.calibration import Calibrator
+from scoring_lib.model.training.estimators import CatBoostModel
+from scoring_lib.model.training.inputs import check_feature_frame
+from scoring_lib.model.training.train import score_clients
 
 N_TRAIN, N_TEST = 2500, 400  # several batches of 1,024 rows in the client tables
 
@@ -355,7 +353,7 @@ def write_version(bundle, version):
 def test_a_format_1_bundle_is_refused_and_not_up_to_date(copy, tmp_path):
     """Format 1 kept the features in Arrow IPC: its readers are gone, it must be rebuilt
     (and ``scoring demo`` rebuilds it instead of calling it up to date)."""
-    from scoring_lib.model.build import DEMO_PARAMS, bundle_status
+    from scoring_lib.model.pipeline.build import DEMO_PARAMS, bundle_status
 
     write_version(copy, 1)
     with pytest.raises(BundleError, match="bundle.json: format version 1, this scoring_lib "
@@ -366,14 +364,19 @@ def test_a_format_1_bundle_is_refused_and_not_up_to_date(copy, tmp_path):
     assert not current and "format version 1" in reason and "rebuild" in reason
 
 
-def test_the_model_package_gives_every_public_name_on_first_use():
-    import scoring_lib.model as model
+@pytest.mark.parametrize("package", ["scoring_lib.model", "scoring_lib.bundle"])
+def test_the_model_package_gives_every_public_name_on_first_use(package):
+    """Old ``from scoring_lib.model import X`` keeps working after the split into
+    ``scoring_lib.bundle`` and ``scoring_lib.model.{training,pipeline,report}``."""
+    import importlib
 
+    model = importlib.import_module(package)
     assert set(model.__all__) <= set(dir(model))
     for name in model.__all__:
         value = getattr(model, name)
         module = value.__module__ if hasattr(value, "__module__") else None
-        assert module is None or module.startswith("scoring_lib.model."), (name, module)
+        assert module is None or module.startswith(("scoring_lib.model.training.",
+                                                    "scoring_lib.bundle.")), (name, module)
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         model.nothing  # noqa: B018
 
@@ -496,15 +499,15 @@ def test_a_threshold_moved_within_range_is_refused_by_the_decisions(copy):
 
 def test_the_build_s_extreme_thresholds_are_accepted(copy):
     """``--cost-fn 0`` makes the build accept everyone: a threshold just above 1."""
-    from scoring_lib.model.cost import accept_all_threshold
-    from scoring_lib.model.manifest import ACCEPT_ALL
+    from scoring_lib.model.training.cost import accept_all_threshold
+    from scoring_lib.bundle.manifest import ACCEPT_ALL
 
     assert accept_all_threshold([0.2, 1.0]) == ACCEPT_ALL
     scores = pd.read_parquet(copy / "scores.parquet")
     scores["DECISION"] = pd.Categorical(["grant"] * len(scores), categories=["grant", "refuse"])
     scores.to_parquet(copy / "scores.parquet", index=False)
     content = json.loads((copy / MANIFEST).read_text())
-    from scoring_lib.model.bundle import sha256_file
+    from scoring_lib.bundle.store import sha256_file
 
     path = copy / "scores.parquet"
     content["files"]["scores.parquet"] = {"size": path.stat().st_size,
@@ -515,7 +518,7 @@ def test_the_build_s_extreme_thresholds_are_accepted(copy):
 
 
 def test_bad_scores_are_refused_naming_the_scores_file(copy):
-    from scoring_lib.model.bundle import sha256_file
+    from scoring_lib.bundle.store import sha256_file
 
     def rewrite(scores):
         path = copy / "scores.parquet"
@@ -542,7 +545,8 @@ def test_bad_scores_are_refused_naming_the_scores_file(copy):
 def test_the_manifest_s_private_words_agree_with_the_training_modules():
     """The manifest checks name the decisions and calibrations without importing the
     training modules (scikit-learn): the words must stay those the build writes."""
-    from scoring_lib.model import calibration, manifest, train
+    from scoring_lib.bundle import manifest
+    from scoring_lib.model.training import calibration, train
 
     assert (manifest.GRANT, manifest.REFUSE) == (train.GRANT, train.REFUSE)
     assert manifest.CALIBRATIONS == calibration.METHODS

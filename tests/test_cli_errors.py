@@ -136,7 +136,7 @@ def test_a_full_disk_inside_a_notebook(raw, tmp_path, monkeypatch, capsys):
         raise PapermillExecutionError(7, 7, "model.save_model(...)", "OSError",
                                       "[Errno 28] No space left on device", [])
 
-    monkeypatch.setattr("scoring_lib.model.build.build_bundle", notebook_fails)
+    monkeypatch.setattr("scoring_lib.model.pipeline.build.build_bundle", notebook_fails)
     out = tmp_path / "b"
     assert main(["build", "--data", str(raw), "--out", str(out)]) == 2
     assert _error(capsys) == f"error: a notebook of the build failed: {out}: {FULL}"

@@ -160,7 +160,7 @@ def test_the_line_says_what_was_written_before_the_interruption(tmp_path, monkey
         committed(features)  # the feature file was complete when the build was stopped
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("scoring_lib.model.build.build_bundle", interrupted_build)
+    monkeypatch.setattr("scoring_lib.model.pipeline.build.build_bundle", interrupted_build)
     assert main(["build", "--data", str(tmp_path), "--out", str(out), "--features",
                  str(features)]) == 130
     assert capsys.readouterr().err == (f"interrupted: nothing was written to {out} "

@@ -310,7 +310,7 @@ def test_training_writes_no_catboost_info(tmp_path, monkeypatch):
     import numpy as np
     import pandas as pd
 
-    from scoring_lib.model.estimators import CatBoostModel
+    from scoring_lib.model.training.estimators import CatBoostModel
 
     monkeypatch.chdir(tmp_path)
     rng = np.random.default_rng(0)

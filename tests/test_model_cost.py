@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scoring_lib.model.cost import (accept_all_threshold, best_threshold, business_cost,
+from scoring_lib.model.training.cost import (accept_all_threshold, best_threshold, business_cost,
                                     cost_curve, reference_costs)
 
 # Six clients; two share the score 0.2 (one defaulter, one not) and two share 0.8.

@@ -11,7 +11,7 @@ from scoring_lib.model import (Calibrator, candidate_models, check_feature_frame
                                choose_calibration, compare_calibration, cross_fit,
                                cross_validate, make_folds, reliability_table, score_clients,
                                select_model)
-from scoring_lib.model.calibration import METHODS
+from scoring_lib.model.training.calibration import METHODS
 
 
 def synthetic(n=600, test=50, seed=0):
@@ -179,7 +179,7 @@ def test_catboost_speed_settings_reach_catboost_and_none_keeps_its_defaults(data
 
 
 def test_hist_gbm_stops_early_unless_told_not_to(data):
-    from scoring_lib.model.estimators import hist_gbm
+    from scoring_lib.model.training.estimators import hist_gbm
 
     stopped = hist_gbm(iterations=500).fit(data.X, data.y).named_steps["model"]
     assert stopped.n_iter_ < 500
@@ -188,7 +188,7 @@ def test_hist_gbm_stops_early_unless_told_not_to(data):
 
 
 def test_baseline_settings_are_passed_to_scikit_learn():
-    from scoring_lib.model.estimators import logistic_regression, random_forest
+    from scoring_lib.model.training.estimators import logistic_regression, random_forest
 
     assert logistic_regression().named_steps["model"].tol == 1e-3
     assert logistic_regression(tol=1e-4).named_steps["model"].tol == 1e-4

@@ -10,7 +10,7 @@ from scoring_lib.features.build import FeatureSet
 from scoring_lib.features.cache import write_features
 from scoring_lib.features.metadata import Feature, metadata_frame
 from scoring_lib.model import FeatureFrameError, check_feature_frame, load_training_data
-from scoring_lib.model.inputs import sample_training
+from scoring_lib.model.training.inputs import sample_training
 
 
 def frame(n=40, defaults=8, test=5, seed=0):

@@ -16,7 +16,7 @@ import pytest
 
 from scoring_lib.cli import main
 from scoring_lib.model import BundleError, FeatureFrameError, load_bundle
-from scoring_lib.model.build import (NOTEBOOKS, BuildParams, build_bundle, build_demo,
+from scoring_lib.model.pipeline.build import (NOTEBOOKS, BuildParams, build_bundle, build_demo,
                                      bundle_status, kernel_command)
 
 PARAMETERS = {
@@ -59,7 +59,7 @@ def test_the_python3_kernel_is_this_interpreter(tmp_path, monkeypatch):
 
 
 def test_kernels_run_with_passive_openmp_threads_unless_told_otherwise(monkeypatch):
-    from scoring_lib.model.build import _kernel_environment
+    from scoring_lib.model.pipeline.build import _kernel_environment
 
     monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
     with _kernel_environment():
@@ -80,7 +80,7 @@ def demo(tmp_path_factory):
     root = tmp_path_factory.mktemp("demo")
     data, out = root / "data" / "raw", root / "artifacts" / "demo"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("scoring_lib.model.build.code_fingerprint", lambda: "pinned")
+        mp.setattr("scoring_lib.model.pipeline.build.code_fingerprint", lambda: "pinned")
         report = build_demo(data, out, clients=600, test_clients=80, params=TINY,
                             progress=False, log=lambda *_: None)
         yield data, out, report
@@ -138,7 +138,7 @@ def test_demo_is_skipped_when_up_to_date_and_rebuilt_when_not(demo, monkeypatch)
     assert again.skipped and "unchanged" in again.reason, again.reason
     assert bundle_status(out, data, BuildParams(folds=2, iterations=11, eda_sample=300)) == (
         False, "build parameters changed")
-    monkeypatch.setattr("scoring_lib.model.build.code_fingerprint", lambda: "other")
+    monkeypatch.setattr("scoring_lib.model.pipeline.build.code_fingerprint", lambda: "other")
     assert bundle_status(out, data, TINY) == (False, "code or notebooks changed")
 
 

@@ -15,7 +15,7 @@ import pytest
 from scoring_lib.cli import main
 from scoring_lib.data import schema
 from scoring_lib.data.synth import MARKER, synthesize, write_table
-from scoring_lib.model.build import bundle_refusal, check_bundle_output
+from scoring_lib.model.pipeline.build import bundle_refusal, check_bundle_output
 from scoring_lib.outputs import OutputError, check_separate, sweep_stale
 
 from test_features import tiny_tables

@@ -28,11 +28,11 @@ KEY = "SK_ID_CURR"
 
 def build_tiny_bundle(folder, clients: int = 600, test_clients: int = 100, seed: int = 1,
                       batch_rows: int = 64):
-    from scoring_lib.model import bundle as B
-    from scoring_lib.model.calibration import Calibrator
-    from scoring_lib.model.estimators import CatBoostModel
-    from scoring_lib.model.inputs import check_feature_frame
-    from scoring_lib.model.train import score_clients
+    from scoring_lib.bundle import store as B
+    from scoring_lib.model.training.calibration import Calibrator
+    from scoring_lib.model.training.estimators import CatBoostModel
+    from scoring_lib.model.training.inputs import check_feature_frame
+    from scoring_lib.model.training.train import score_clients
 
     tables = dict(generate_tables(clients, test_clients, seed=seed))
     fs = build_features(tables)
@@ -125,7 +125,7 @@ def test_unknown_client(scorer):
 # -------------------------------------------------------------------------------- explain
 def test_contributions_add_up_to_the_raw_output(scorer, some_ids, tiny):
     _, fs, _ = tiny
-    from scoring_lib.model.estimators import catboost_frame
+    from scoring_lib.model.training.estimators import catboost_frame
 
     frame = fs.frame.set_index(KEY)
     for cid in some_ids:
@@ -146,7 +146,7 @@ def test_contributions_add_up_to_the_raw_output(scorer, some_ids, tiny):
 def test_contributions_agree_with_shap_tree_explainer(scorer, some_ids, tiny):
     import shap
 
-    from scoring_lib.model.estimators import catboost_frame
+    from scoring_lib.model.training.estimators import catboost_frame
 
     _, fs, _ = tiny
     frame = fs.frame.set_index(KEY)
@@ -319,7 +319,7 @@ def test_every_feature_of_every_client_is_read_back_exactly(scorer, tiny):
 def test_a_missing_category_is_given_to_the_model_as_in_training(scorer, tiny):
     from catboost import Pool
 
-    from scoring_lib.model.estimators import MISSING_CATEGORY, catboost_frame
+    from scoring_lib.model.training.estimators import MISSING_CATEGORY, catboost_frame
 
     assert scorer.bundle.missing_category == MISSING_CATEGORY
     _, fs, _ = tiny
@@ -356,8 +356,8 @@ def test_a_scorer_process_imports_no_training_library(tiny):
 
 
 def test_an_older_format_bundle_is_refused_with_a_rebuild_message(tiny, tmp_path):
-    from scoring_lib.model import BundleError
-    from scoring_lib.model.bundle import MANIFEST, _canonical
+    from scoring_lib.bundle.errors import BundleError
+    from scoring_lib.bundle.store import MANIFEST, _canonical
 
     copy = tmp_path / "old"
     shutil.copytree(tiny[0], copy)

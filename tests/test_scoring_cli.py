@@ -57,7 +57,7 @@ def test_an_edited_threshold_is_refused_by_score_and_serve(bundle, client_id, tm
 
     from test_bundle import edit_manifest
 
-    from scoring_lib.model.bundle import MANIFEST
+    from scoring_lib.bundle.store import MANIFEST
     from scoring_lib.serve import ServeError, check_bundle
 
     copy = tmp_path / "edited"

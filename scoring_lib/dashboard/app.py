@@ -240,7 +240,7 @@ def build_app(bundle, lang: str = "fr", client=None):
             log.exception("dashboard: cannot open bundle %s", bundle)
             # a BundleError says in one sentence which file is at fault and why (missing,
             # changed, another format version): shown to whoever runs the server
-            from ..model.errors import BundleError
+            from ..bundle.errors import BundleError
 
             return UnavailableApp(bundle, lang, str(exc) if isinstance(exc, BundleError)
                                   else None)

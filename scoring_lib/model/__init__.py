@@ -1,21 +1,19 @@
-"""Layer 3: training, cross-validation, business cost and threshold, calibration, bundle I/O.
+"""Layer 3: training (:mod:`.training`), the build pipeline (:mod:`.pipeline`) and the report
+figures (:mod:`.report`); the bundle format itself is its own package, :mod:`scoring_lib.bundle`.
 
-Modules, each small and named after what it holds:
+* :mod:`.training` — ``inputs`` (the feature frame, :class:`FeatureFrameError`), ``cost``
+  (business cost, exact threshold search), ``metrics``, ``calibration``, ``estimators``,
+  ``cv`` (K-fold OOF), ``train`` (selection, final fit, client scores);
+* :mod:`.pipeline` — ``build`` (``scoring build`` / ``scoring demo``: features, papermill,
+  bundle) and ``fingerprint`` (data and code fingerprints);
+* :mod:`.report` — ``eda`` and ``plots``: frames and matplotlib figures of the report notebooks;
+* :mod:`scoring_lib.bundle` — write and load ``artifacts/<name>/`` (:class:`BundleError`).
 
-* :mod:`.inputs` — the feature frame, checked before any training (:class:`FeatureFrameError`);
-* :mod:`.cost` — business cost and the exact O(n log n) threshold search;
-* :mod:`.metrics`, :mod:`.calibration` — scores of probabilities, leak-free calibration;
-* :mod:`.estimators`, :mod:`.cv` — the candidate models and the K-fold runner (OOF);
-* :mod:`.train` — selection, final fit, client scores;
-* :mod:`.bundle` — write and load ``artifacts/<name>/`` (:class:`BundleError`);
-* :mod:`.build` — ``scoring build`` / ``scoring demo`` (features, papermill, bundle);
-* :mod:`.eda`, :mod:`.plots` — frames and matplotlib figures of the report notebooks.
-
-Nothing is imported with the package itself: each name below is imported from its module on
-first use (PEP 562 ``__getattr__``), so that ``from scoring_lib.model.bundle import
-load_bundle`` (what a dashboard process needs) does not import scikit-learn through the
-training modules. Heavy imports (catboost, papermill, matplotlib) happen inside the functions
-that need them.
+Nothing is imported with the package itself: each public name below is imported from its
+module on first use (PEP 562 ``__getattr__``), so that ``from scoring_lib.model import X``
+keeps working while ``from scoring_lib.bundle import load_bundle`` (what a dashboard process
+needs) does not import scikit-learn through the training modules. Heavy imports (catboost,
+papermill, matplotlib) happen inside the functions that need them.
 """
 
 from __future__ import annotations
@@ -24,18 +22,21 @@ import importlib
 
 #: where each public name lives
 _NAMES = {
-    "bundle": ("Bundle", "ClientRecord", "load_bundle", "verify_bundle"),
-    "calibration": ("Calibrator", "choose_calibration", "compare_calibration", "cross_fit"),
-    "cost": ("ThresholdChoice", "best_threshold", "business_cost", "cost_curve",
-             "reference_costs"),
-    "cv": ("CVResult", "cross_validate", "make_folds"),
-    "errors": ("BundleError", "FeatureFrameError"),
-    "estimators": ("LABELS", "CatBoostModel", "candidate_models"),
-    "inputs": ("ModelData", "check_feature_frame", "read_feature_frame", "sample_training"),
-    "metrics": ("classification_metrics", "expected_calibration_error", "reliability_table"),
-    "train": ("Selection", "candidates_table", "decide", "fit_final", "load_training_data",
-              "score_clients", "select_model", "summary_metrics", "threshold_for",
-              "training_record"),
+    "scoring_lib.bundle.store": ("Bundle", "ClientRecord", "load_bundle", "verify_bundle"),
+    "scoring_lib.bundle.errors": ("BundleError", "FeatureFrameError"),
+    ".training.calibration": ("Calibrator", "choose_calibration", "compare_calibration",
+                              "cross_fit"),
+    ".training.cost": ("ThresholdChoice", "best_threshold", "business_cost", "cost_curve",
+                       "reference_costs"),
+    ".training.cv": ("CVResult", "cross_validate", "make_folds"),
+    ".training.estimators": ("LABELS", "CatBoostModel", "candidate_models"),
+    ".training.inputs": ("ModelData", "check_feature_frame", "read_feature_frame",
+                         "sample_training"),
+    ".training.metrics": ("classification_metrics", "expected_calibration_error",
+                          "reliability_table"),
+    ".training.train": ("Selection", "candidates_table", "decide", "fit_final",
+                        "load_training_data", "score_clients", "select_model",
+                        "summary_metrics", "threshold_for", "training_record"),
 }
 _MODULE_OF = {name: module for module, names in _NAMES.items() for name in names}
 
@@ -85,7 +86,7 @@ def __getattr__(name: str):
     module = _MODULE_OF.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value  # the next access does not come back here
     return value
 

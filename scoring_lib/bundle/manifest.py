@@ -25,8 +25,8 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 import pandas as pd
 
+from ..model.training.inputs import KEY
 from .errors import BundleError
-from .inputs import KEY
 
 FORMAT = "scoring_lib.bundle"
 FORMAT_VERSION = 2

@@ -40,14 +40,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..data import load_tables
-from ..data.loader import find_table_files
-from ..outputs import (check_output_folder, check_separate, committed, staging_prefix,
-                       sweep_stale)
-from .bundle import (FORMAT, MANIFEST, REPORTS, BundleError, complete_bundle,
-                     library_versions, read_manifest, verify_bundle)
+from ...bundle.store import (FORMAT, MANIFEST, REPORTS, BundleError, complete_bundle,
+                             library_versions, read_manifest, verify_bundle)
+from ...data import load_tables
+from ...data.loader import find_table_files
+from ...outputs import (check_output_folder, check_separate, committed, staging_prefix,
+                        sweep_stale)
+from ..training.inputs import TARGET
 from .fingerprint import NOTEBOOKS, code_fingerprint, data_fingerprint
-from .inputs import TARGET
 
 KERNEL = "python3"
 EDA_NOTEBOOK = "01_eda.ipynb"
@@ -71,7 +71,7 @@ class BuildParams:
     eda_sample: int = 20_000       # application rows drawn for the EDA plots
 
     def __post_init__(self):
-        from .cost import check_costs
+        from ..training.cost import check_costs
 
         check_costs(self.cost_fn, self.cost_fp)
         for name, low in (("folds", 2), ("iterations", 1), ("eda_sample", 1)):
@@ -258,7 +258,7 @@ def check_bundle_output(data, out, features=None, features_arg: str = "--feature
     """Raise :class:`~scoring_lib.outputs.OutputError` unless the build may write ``out``
     (absent, an empty folder or a bundle) and ``features`` (absent or a feature file),
     neither of them being, holding or inside the data folder, nor one inside the other."""
-    from ..features.cache import check_feature_output
+    from ...features.cache import check_feature_output
 
     check_separate(out, {"--data": data, features_arg: features})
     check_output_folder(out, bundle_refusal, "bundle")
@@ -276,9 +276,9 @@ def build_bundle(data, out, params: BuildParams | None = None, features=None,
     training), ``OutputError`` for an ``out`` or ``features`` it must not replace (before
     anything is done) and ``papermill.PapermillExecutionError`` if a notebook fails.
     """
-    from ..features.cache import build_feature_file, read_info
-    from .inputs import sample_training
-    from .train import load_training_data
+    from ...features.cache import build_feature_file, read_info
+    from ..training.inputs import sample_training
+    from ..training.train import load_training_data
 
     params = params or BuildParams()
     start = time.perf_counter()
@@ -401,9 +401,9 @@ def build_demo(data="data/raw", out="artifacts/demo", clients: int = 30_000,
                force: bool = False, progress: bool = True, log=print) -> BuildReport:
     """Generate the demo data into ``data`` if it holds no application_train file, then
     build ``out`` unless it is up to date (``force`` rebuilds anyway)."""
-    from ..data.synth import synthesize
+    from ...data.synth import synthesize
 
-    from ..data.synth import check_synth_output
+    from ...data.synth import check_synth_output
 
     data, out = Path(data), Path(out)
     features = data.parent / "processed" / "features.parquet"

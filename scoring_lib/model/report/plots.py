@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .eda import TARGET, readable_column
-from .metrics import reliability_table
+from ..training.metrics import reliability_table
 
 COLORS = {0: "#4C72B0", 1: "#C44E52"}
 __all__ = ["plot_calibration", "plot_category_default_rates", "plot_coverage",

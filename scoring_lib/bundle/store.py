@@ -55,8 +55,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
+from ..model.training.inputs import KEY
 from .errors import BundleError
-from .inputs import KEY
 from .manifest import (
     CLIENTS_FILE,
     FEATURES_FILE,
@@ -71,7 +71,7 @@ from .manifest import (
 from .tiles import FeatureTiles, write_tiles
 
 if TYPE_CHECKING:  # the calibration module imports scikit-learn: loaded only when used
-    from .calibration import Calibrator
+    from ..model.training.calibration import Calibrator
 
 TRAINING_FILE = "training.json"  # written by the modelling notebook, merged into MANIFEST
 REPORTS = "reports"
@@ -149,7 +149,7 @@ def write_training_outputs(folder, model, calibrator: Calibrator, threshold: flo
     keeps the text that stands for a missing category in the model's input
     (``missing_category``), so that a reader scores a client without the estimators module.
     """
-    from .estimators import MISSING_CATEGORY
+    from ..model.training.estimators import MISSING_CATEGORY
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -400,7 +400,7 @@ class Bundle:
 
     @cached_property
     def calibrator(self) -> Calibrator:
-        from .calibration import Calibrator
+        from ..model.training.calibration import Calibrator
 
         return Calibrator.from_dict(self.manifest["calibration"])
 
@@ -483,13 +483,13 @@ class Bundle:
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Calibrated probability of default for the rows of a feature frame."""
-        from .estimators import catboost_frame
+        from ..model.training.estimators import catboost_frame
 
         X = catboost_frame(X[self.feature_names], self.categorical_features)
         return self.calibrator.transform(self.model.predict_proba(X)[:, 1])
 
     def decide(self, proba) -> np.ndarray:
-        from .train import decide
+        from ..model.training.train import decide
 
         return decide(proba, self.threshold)
 

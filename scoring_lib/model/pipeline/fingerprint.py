@@ -6,10 +6,10 @@ import hashlib
 import json
 from pathlib import Path
 
-from ..data.loader import find_table_files
-from .bundle import sha256_file
+from ...bundle.store import sha256_file
+from ...data.loader import find_table_files
 
-PACKAGE = Path(__file__).resolve().parents[1]
+PACKAGE = Path(__file__).resolve().parents[2]
 ROOT = PACKAGE.parent
 NOTEBOOKS = ROOT / "notebooks"
 
@@ -27,12 +27,12 @@ def data_fingerprint(folder) -> dict:
 
 
 #: The packages whose code decides what a bundle holds (the layers above ``model`` do not).
-BUILD_PACKAGES = ("data", "features", "model")
+BUILD_PACKAGES = ("data", "features", "model", "bundle")
 
 
 def code_fingerprint(notebooks=NOTEBOOKS) -> str:
     """sha256 of the code a bundle is built with: the source (``*.py``, ``*.json``) of
-    ``scoring_lib``'s data, features and model packages and its ``__init__``, and the
+    ``scoring_lib``'s data, features, model and bundle packages and its ``__init__``, and the
     notebooks the build runs. Changing the dashboard does not make a bundle stale."""
     digest = hashlib.sha256()
     paths = [PACKAGE / "__init__.py"]

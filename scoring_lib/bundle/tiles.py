@@ -40,8 +40,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..model.training.inputs import KEY
 from .errors import BundleError
-from .inputs import KEY
 
 MAGIC = b"SCLTILE1"
 CODEC = "zstd"

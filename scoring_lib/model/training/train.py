@@ -38,8 +38,8 @@ def load_training_data(path, folds: int = 5) -> tuple[ModelData, pd.DataFrame | 
     not describe is refused as unexpected. A plain Parquet file (no metadata) is accepted
     when every feature column is numeric or categorical.
     """
-    from ..features.cache import read_info
-    from ..features.metadata import metadata_from_records
+    from ...features.cache import read_info
+    from ...features.metadata import metadata_from_records
 
     info = read_info(path)
     frame = read_feature_frame(path)

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from ..data.schema import CHILD_TABLES, DAYS_SENTINEL
+from ...data.schema import CHILD_TABLES, DAYS_SENTINEL
 
 KEY, TARGET = "SK_ID_CURR", "TARGET"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import FeatureFrameError
+from ...bundle.errors import FeatureFrameError
 
 KEY = "SK_ID_CURR"
 TARGET = "TARGET"

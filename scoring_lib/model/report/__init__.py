@@ -1,0 +1,2 @@
+"""Report figures: the frames (:mod:`.eda`) and matplotlib figures (:mod:`.plots`) that the
+report notebooks show."""
