@@ -33,7 +33,8 @@ SEED = 11
 
 @pytest.fixture(scope="module")
 def scorer(tmp_path_factory):
-    path, _, _ = build_tiny_bundle(tmp_path_factory.mktemp("events"))
+    path, _, _ = build_tiny_bundle(tmp_path_factory.mktemp("events"), clients=300,
+                                   test_clients=50)
     return Scorer.from_bundle(path)
 
 

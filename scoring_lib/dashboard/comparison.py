@@ -160,7 +160,6 @@ class ComparisonPanel(Panel):
         self.lang = state.lang
         self.hist: dict = {}
         self._sample_key = None
-        self._hist_key = None
         self._ticks = (np.empty(0), np.empty(0))
         self._shown_points = 0
         self._bands = scorer.clients["risk_band"].to_numpy(dtype=object)
