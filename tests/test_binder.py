@@ -32,6 +32,8 @@ from pathlib import Path
 import pytest
 from serve_harness import ServerProcess, free_port, launch_chromium, require_browser
 
+from scoring_lib.scoring import Scorer
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,10 +130,18 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def test_binder_build_then_the_dashboard_in_chromium(tmp_path, monkeypatch):
+@pytest.fixture
+def binder_dir(tmp_path):
+    """``tmp_path``, without the new environment afterwards (1.6 GB where uv's cache is on
+    another file system and cannot be hard-linked)."""
+    yield tmp_path
+    shutil.rmtree(tmp_path / "env", ignore_errors=True)
+
+
+def test_binder_build_then_the_dashboard_in_chromium(binder_dir, monkeypatch):
     require_browser()
     if shutil.which("git") is None or not (ROOT / ".git").exists():
-        unavailable("the repository is not a git checkout (the test copies git's tracked files)")
+        unavailable("the repository is not a git checkout (the test copies the files git lists)")
     uv = find_uv()
     if uv is None:
         unavailable("uv not found ($UV, PATH, build/bootstrap/bin/uv): run `make install`, "
@@ -139,7 +149,7 @@ def test_binder_build_then_the_dashboard_in_chromium(tmp_path, monkeypatch):
     ARTIFACTS.mkdir(exist_ok=True)
     log = ARTIFACTS / "binder-build.log"
     log.write_text("", encoding="utf-8")
-    repo, venv, home = tmp_path / "repo", tmp_path / "env", tmp_path / "home"
+    repo, venv, home = binder_dir / "repo", binder_dir / "env", binder_dir / "home"
     home.mkdir()
     timings: dict[str, float] = {}
 
@@ -167,7 +177,7 @@ def test_binder_build_then_the_dashboard_in_chromium(tmp_path, monkeypatch):
     assert not (repo / "data" / "processed").exists(), "postBuild leaves its scratch files"
     where = subprocess.run([venv / "bin" / "python", "-c",
                             "import scoring_lib; print(scoring_lib.__file__)"], env=env,
-                           cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+                           cwd=binder_dir, capture_output=True, text=True, check=True).stdout
     assert Path(where.strip()).is_relative_to(repo), f"scoring_lib imported from {where}"
 
     # 4. the Jupyter server with Voilà's extension, and the launch link's page in chromium
@@ -198,8 +208,6 @@ def test_binder_build_then_the_dashboard_in_chromium(tmp_path, monkeypatch):
     assert kernels and all(Path(exe).is_relative_to(venv) for exe in kernels), kernels
     assert shown["decision"] in {squash(d) for d in DECISIONS}, shown
     assert re.fullmatch(r"\d+,\d%", shown["probability"]), shown
-    from scoring_lib.scoring import Scorer
-
     scorer = Scorer.from_bundle(repo / "artifacts" / "demo")
     first = int(scorer.client_ids[0])
     assert str(first) in shown["client"]

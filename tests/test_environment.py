@@ -213,6 +213,9 @@ def test_binder_files():
     text = post_build.read_text(encoding="utf-8")
     assert text.startswith("#!")
     assert re.search(r"pip install --no-deps -e \.", text)
+    # Binder's sizes; tests/test_binder.py sets smaller ones through these variables
+    assert '--clients "${SCORING_DEMO_CLIENTS:-5000}"' in text
+    assert '--test-clients "${SCORING_DEMO_TEST_CLIENTS:-1000}"' in text
 
 
 def _commands(path: Path) -> list[str]:
