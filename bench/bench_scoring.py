@@ -22,6 +22,7 @@ time and memory are those of a dashboard process.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import subprocess
@@ -54,12 +55,11 @@ def make_bundle(out: Path, clients: str, data: str | None, features: str | None,
     from scoring_lib.data.synth import generate_tables
     from scoring_lib.features import build_features
     from scoring_lib.features.cache import read_info
-    from scoring_lib.bundle import store as B
-    from scoring_lib.model.training.calibration import Calibrator
+    from scoring_lib.bundle.store import complete_bundle
     from scoring_lib.model.training.cost import best_threshold
     from scoring_lib.model.training.estimators import CatBoostModel
     from scoring_lib.model.training.inputs import check_feature_frame
-    from scoring_lib.model.training.train import score_clients
+    from scoring_lib.model.training.trainer import Trainer
 
     start = time.perf_counter()
     n_train, n_test = sizes_of(clients)
@@ -81,31 +81,26 @@ def make_bundle(out: Path, clients: str, data: str | None, features: str | None,
     rng = np.random.default_rng(seed)
     rows = np.sort(rng.choice(data_all.n_train, min(train_sample, data_all.n_train),
                               replace=False))
-    model = CatBoostModel(iterations=iterations, random_seed=seed).fit(
-        data_all.X.iloc[rows], data_all.y[rows])
-    raw = model.predict_proba(data_all.X.iloc[rows])[:, 1]
-    calibrator = Calibrator("platt").fit(raw, data_all.y[rows])
-    threshold = best_threshold(data_all.y[rows], calibrator.transform(raw)).threshold
+    sample = dataclasses.replace(data_all, X=data_all.X.iloc[rows], y=data_all.y[rows])
+    trainer = Trainer(data_all, sample=sample, folds=2, seed=seed)
+    model = trainer.fit_final(CatBoostModel(iterations=iterations, random_seed=seed))
+    calibrator = trainer.calibrate("platt")
+    raw = model.predict_proba(sample.X)[:, 1]
+    threshold = trainer.choose_threshold(
+        best_threshold(sample.y, calibrator.transform(raw)).threshold)
     print(f"  model: {iterations} trees on {len(rows):,d} clients, threshold "
           f"{threshold:.4f} ({time.perf_counter() - start:.0f} s)", flush=True)
-    scores = score_clients(model, calibrator, data_all, threshold)
     staging = out.with_name(f".{out.name}.tmp")
-    B.write_training_outputs(staging, model, calibrator, threshold,
-                             {"metrics": {"model": "catboost_bench"}}, scores)
-    training = json.loads((staging / B.TRAINING_FILE).read_text())
-    (staging / B.TRAINING_FILE).unlink()
-    order = scores[KEY].to_numpy()
-    layout = {"features": B.write_tiles(frame[[KEY] + training["features"]],
-                                        staging / B.FEATURES_FILE, order)}
-    del frame, data_all
+    # the manifest needs an AUC: in-sample here (a bench bundle is not cross-validated)
+    from sklearn.metrics import roc_auc_score
+
+    trainer.write(staging, info={"metrics": {"model": "catboost_bench",
+                                             "cv_auc": float(roc_auc_score(sample.y, raw))}})
+    del trainer, sample, data_all, model
     apps = pd.concat([tables["application_train"], tables["application_test"]],
                      ignore_index=True).drop(columns=["TARGET"])
-    layout["applications"] = B.write_client_table(apps, staging / B.CLIENTS_FILE, order)
-    by_name = {r["feature"]: r for r in metadata}
-    B.finalize_bundle(staging, out, {
-        **training, "cost_fn": 10.0, "cost_fp": 1.0, "client_tables": layout,
-        "feature_metadata": [by_name[f] for f in training["features"]],
-        "scores_file": B.SCORES_FILE, "name": out.name})
+    complete_bundle(staging, out, frame, apps, {"cost_fn": 10.0, "cost_fp": 1.0,
+                                                "name": out.name}, metadata)
     print(f"  bundle written to {out} ({time.perf_counter() - start:.0f} s)", flush=True)
 
 

@@ -24,13 +24,11 @@ from scoring_lib.bundle.store import (
     complete_bundle,
     load_bundle,
     verify_bundle,
-    write_training_outputs,
 )
 from scoring_lib.bundle.tiles import FeatureTiles, write_tiles
-from scoring_lib.model.training.calibration import Calibrator
 from scoring_lib.model.training.estimators import CatBoostModel
 from scoring_lib.model.training.inputs import check_feature_frame
-from scoring_lib.model.training.train import score_clients
+from scoring_lib.model.training.trainer import Trainer
 
 N_TRAIN, N_TEST = 2500, 400  # several batches of 1,024 rows in the client tables
 
@@ -49,16 +47,16 @@ def synthetic_frame(seed=0):
 
 
 def make_bundle(target, frame, staging_parent):
-    data = check_feature_frame(frame, folds=3)
-    model = CatBoostModel(iterations=20, thread_count=1).fit(data.X, data.y)
-    raw = model.predict_proba(data.X)[:, 1]
-    calibrator = Calibrator("platt").fit(raw, data.y)
-    threshold = 0.15
-    scores = score_clients(model, calibrator, data, threshold)
+    trainer = Trainer(check_feature_frame(frame, folds=3), folds=3)
+    trainer.fit_final(CatBoostModel(iterations=20, thread_count=1))
+    trainer.calibrate("platt")
+    trainer.choose_threshold(0.15)
+    scores = trainer.score()
     staging = staging_parent / f".{target.name}.tmp"
-    info = {"metrics": {"model": "catboost", "cv_auc": 0.7, "business_cost": 0.5},
-            "candidates": [{"model": "catboost", "auc": 0.7}]}
-    write_training_outputs(staging, model, calibrator, threshold, info, scores)
+    trainer.write(staging, info={"metrics": {"model": "catboost", "cv_auc": 0.7,
+                                             "business_cost": 0.5},
+                                 "candidates": [{"model": "catboost", "auc": 0.7}]})
+    data = trainer.data
     (staging / "reports").mkdir()
     (staging / "reports" / "02_modelling.html").write_text("<html>report</html>")
     applications = frame[["SK_ID_CURR"]].assign(

@@ -2,9 +2,9 @@
 shap.TreeExplainer, labels, reasons, similar clients, groups, comparisons, unknown ids, the
 features of every client read back exactly, and a process that imports no training library.
 
-The bundle is assembled in the test from the model package's own writers (a small CatBoost
-model on 700 synthetic clients, Platt calibration), without the notebooks of ``scoring
-build``, so that it takes seconds.
+The bundle is trained by the library's ``Trainer`` with given values (a small CatBoost model
+on 700 synthetic clients, Platt calibration, no cross-validation) and completed by the bundle
+package, without the notebooks of ``scoring build``, so that it takes seconds.
 """
 
 from __future__ import annotations
@@ -28,46 +28,37 @@ KEY = "SK_ID_CURR"
 
 def build_tiny_bundle(folder, clients: int = 600, test_clients: int = 100, seed: int = 1,
                       batch_rows: int = 64):
-    from scoring_lib.bundle import store as B
-    from scoring_lib.model.training.calibration import Calibrator
+    """A bundle of ``clients`` + ``test_clients`` synthetic clients in ``folder / "tiny"``,
+    trained by the library's :class:`~scoring_lib.model.training.trainer.Trainer` with values
+    given instead of searched (a small CatBoost, Platt calibration on its own predictions, the
+    threshold refusing 30% of the training clients) and completed by the bundle package:
+    ``(path, feature set, tables)``, in seconds."""
+    from scoring_lib.bundle.store import complete_bundle
     from scoring_lib.model.training.estimators import CatBoostModel
     from scoring_lib.model.training.inputs import check_feature_frame
-    from scoring_lib.model.training.train import score_clients
+    from scoring_lib.model.training.trainer import Trainer
 
     tables = dict(generate_tables(clients, test_clients, seed=seed))
     fs = build_features(tables)
-    data = check_feature_frame(fs.frame, folds=2)
-    model = CatBoostModel(iterations=40, depth=4, thread_count=1).fit(data.X, data.y)
-    raw = model.predict_proba(data.X)[:, 1]
-    calibrator = Calibrator("platt").fit(raw, data.y)
-    threshold = float(np.quantile(calibrator.transform(raw), 0.7))
-    scores = score_clients(model, calibrator, data, threshold)
+    trainer = Trainer(check_feature_frame(fs.frame, folds=2), folds=2)
+    model = trainer.fit_final(CatBoostModel(iterations=40, depth=4, thread_count=1))
+    calibrator = trainer.calibrate("platt")
+    raw = model.predict_proba(trainer.model_data.X)[:, 1]
+    trainer.choose_threshold(float(np.quantile(calibrator.transform(raw), 0.7)))
     staging = folder / "staging"
-    B.write_training_outputs(staging, model, calibrator, threshold,
-                             {"metrics": {"model": "catboost", "cv_auc": 0.7}}, scores)
-    training = json.loads((staging / B.TRAINING_FILE).read_text())
-    (staging / B.TRAINING_FILE).unlink()
-    order = scores[KEY].to_numpy()
-    features = fs.frame[[KEY] + training["features"]]
+    trainer.write(staging, info={"metrics": {"model": "catboost", "cv_auc": 0.7}})
     apps = pd.concat([tables["application_train"], tables["application_test"]],
                      ignore_index=True).drop(columns=["TARGET"])
-    layout = {"features": B.write_tiles(features, staging / B.FEATURES_FILE, order,
-                                        tile_rows=batch_rows),
-              "applications": B.write_client_table(apps, staging / B.CLIENTS_FILE, order,
-                                                   batch_rows)}
-    by_name = {r["feature"]: r for r in
-               json.loads(fs.metadata.to_json(orient="records"))}
-    manifest = {**training, "cost_fn": 10.0, "cost_fp": 1.0,
-                "feature_metadata": [by_name[f] for f in training["features"]],
-                "client_tables": layout, "scores_file": B.SCORES_FILE}
-    out = folder / "tiny"
-    B.finalize_bundle(staging, out, manifest)
+    out = complete_bundle(staging, folder / "tiny", fs.frame, apps,
+                          {"cost_fn": 10.0, "cost_fp": 1.0},
+                          json.loads(fs.metadata.to_json(orient="records")),
+                          batch_rows=batch_rows, tile_rows=batch_rows)
     return out, fs, tables
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    return build_tiny_bundle(tmp_path_factory.mktemp("bundle"))
+def tiny(tiny_bundle):
+    return tiny_bundle  # tests/conftest.py: built once per session
 
 
 @pytest.fixture(scope="module")

@@ -68,7 +68,7 @@ from .manifest import (
     check_manifest,
     check_scores,
 )
-from .tiles import FeatureTiles, write_tiles
+from .tiles import TILE_ROWS, FeatureTiles, write_tiles
 
 if TYPE_CHECKING:  # the calibration module imports scikit-learn: loaded only when used
     from ..model.training.calibration import Calibrator
@@ -191,7 +191,8 @@ def write_client_table(frame: pd.DataFrame, path, order: np.ndarray,
 
 
 def complete_bundle(staging, target, features: pd.DataFrame, applications: pd.DataFrame,
-                    manifest: dict, feature_metadata: list[dict] | None = None) -> Path:
+                    manifest: dict, feature_metadata: list[dict] | None = None, *,
+                    batch_rows: int = BATCH_ROWS, tile_rows: int = TILE_ROWS) -> Path:
     """Finish a bundle whose ``staging`` folder holds :func:`write_training_outputs`' files
     (and any ``reports/``): write the two client tables in the row order of the scores
     (features: :func:`~scoring_lib.model.tiles.write_tiles`; applications:
@@ -200,7 +201,8 @@ def complete_bundle(staging, target, features: pd.DataFrame, applications: pd.Da
 
     ``features``: the feature frame (SK_ID_CURR as a column or the index); only the model's
     features are kept. ``applications``: the application columns of every client.
-    ``feature_metadata``: one record per feature (default: just its name).
+    ``feature_metadata``: one record per feature (default: just its name). ``batch_rows``,
+    ``tile_rows``: rows per batch of the applications table and per tile of the features.
     """
     staging = Path(staging)
     training = json.loads((staging / TRAINING_FILE).read_text())
@@ -209,8 +211,9 @@ def complete_bundle(staging, target, features: pd.DataFrame, applications: pd.Da
     order = pd.read_parquet(staging / SCORES_FILE, columns=[KEY])[KEY].to_numpy()
     layouts = {
         "features": write_tiles(features[[KEY] + training["features"]],
-                                staging / FEATURES_FILE, order),
-        "applications": write_client_table(applications, staging / CLIENTS_FILE, order),
+                                staging / FEATURES_FILE, order, tile_rows=tile_rows),
+        "applications": write_client_table(applications, staging / CLIENTS_FILE, order,
+                                           batch_rows),
     }
     by_name = {r["feature"]: r for r in feature_metadata or []}
     (staging / TRAINING_FILE).unlink()

@@ -3,7 +3,9 @@ figures (:mod:`.report`); the bundle format itself is its own package, :mod:`sco
 
 * :mod:`.training` — ``inputs`` (the feature frame, :class:`FeatureFrameError`), ``cost``
   (business cost, exact threshold search), ``metrics``, ``calibration``, ``estimators``,
-  ``cv`` (K-fold OOF), ``train`` (selection, final fit, client scores);
+  ``cv`` (K-fold OOF), ``train`` (selection, final fit, client scores), ``trainer``
+  (:class:`Trainer`: the training sequence, one method per step, that the modelling
+  notebook, the tests and the benchmarks call);
 * :mod:`.pipeline` — ``build`` (``scoring build`` / ``scoring demo``: features, papermill,
   bundle) and ``fingerprint`` (data and code fingerprints);
 * :mod:`.report` — ``eda`` and ``plots``: frames and matplotlib figures of the report notebooks;
@@ -34,6 +36,7 @@ _NAMES = {
                          "sample_training"),
     ".training.metrics": ("classification_metrics", "expected_calibration_error",
                           "reliability_table"),
+    ".training.trainer": ("Trainer",),
     ".training.train": ("Selection", "candidates_table", "decide", "fit_final",
                         "load_training_data", "score_clients", "select_model",
                         "summary_metrics", "threshold_for", "training_record"),
@@ -52,6 +55,7 @@ __all__ = [
     "ModelData",
     "Selection",
     "ThresholdChoice",
+    "Trainer",
     "best_threshold",
     "business_cost",
     "candidate_models",

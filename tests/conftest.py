@@ -1,0 +1,27 @@
+"""Fixtures shared by several test files.
+
+Tiny bundles are built once per session by ``test_scoring.build_tiny_bundle`` (the library's
+``Trainer`` with given values; seconds each). A test that changes a bundle copies it first.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def tiny_bundle(tmp_path_factory):
+    """``(path, feature set, tables)`` of the default tiny bundle (600 + 100 clients)."""
+    from test_scoring import build_tiny_bundle
+
+    return build_tiny_bundle(tmp_path_factory.mktemp("tiny-bundle"))
+
+
+@pytest.fixture(scope="session")
+def small_bundle(tmp_path_factory):
+    """``(path, feature set, tables)`` of a smaller tiny bundle (300 + 50 clients), the one
+    the server and browser tests open."""
+    from test_scoring import build_tiny_bundle
+
+    return build_tiny_bundle(tmp_path_factory.mktemp("small-bundle"), clients=300,
+                             test_clients=50)
