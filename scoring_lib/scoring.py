@@ -35,7 +35,10 @@ A borderline client may be granted or refused: the decision is the threshold's.
 "ShapValues")``) in log-odds of the model's raw output: ``base_value + sum(contributions) ==
 raw_output`` exactly, and ``sigmoid(raw_output)`` is the uncalibrated probability. The
 calibration that maps it to the displayed probability is monotone, so a contribution that
-raises the raw score raises the displayed probability too.
+raises the raw score raises the displayed probability too. ``Explanation.grouped["points"]``
+says each group's effect on the displayed probability in percentage points, from the average
+client's probability (``base_probability``, the calibrated probability of ``base_value``) to
+the client's: an exact decomposition of the path (:mod:`scoring_lib.explain.probability`).
 
 **Percentiles** in the reasons are those of the client's value among the clients whose value
 is known (an average of late days is compared with the clients who have instalments), in a
@@ -69,6 +72,7 @@ from .compare.groups import DECISION, FILTERS, RISK_BAND
 from .compare.neighbours import COLUMNS as NEIGHBOUR_COLUMNS
 from .data.schema import DAYS_SENTINEL, SENTINEL_COLUMNS
 from .explain import Grouper, describe_features, reasons
+from .explain.probability import ProbabilityMap, probability_effects
 from .explain.units import format_percent
 
 KEY = "SK_ID_CURR"
@@ -142,6 +146,16 @@ class Explanation:
     grouped: pd.DataFrame        # group_contributions(...)
     reasons: pd.DataFrame        # reasons(...)
     lang: str
+    #: the average client's probability of default, P(base_value) (calibrated, as shown)
+    base_probability: float = float("nan")
+
+    @property
+    def points(self) -> pd.Series:
+        """Each group's effect on the probability of default, in percentage points
+        (``grouped["points"]``, index: the groups): they add up to ``100 *
+        (score.probability - base_probability)`` (:mod:`scoring_lib.explain.probability`)."""
+        return pd.Series(self.grouped["points"].to_numpy(dtype=np.float64),
+                         index=self.grouped["group"].to_numpy(), name="points")
 
     def sentences(self, direction: str) -> list[str]:
         """The reason sentences that ``"raises"`` or ``"lowers"`` the risk."""
@@ -167,11 +181,12 @@ class Explanation:
 
     def to_dict(self) -> dict:
         return {**self.score.to_dict(), "lang": self.lang, "base_value": self.base_value,
-                "raw_output": self.raw_output,
+                "raw_output": self.raw_output, "base_probability": self.base_probability,
                 "reasons": {"raises": self.sentences("raises"),
                             "lowers": self.sentences("lowers")},
                 "groups": [{"group": r.group, "label": getattr(r, f"label_{self.lang}"),
-                            "contribution": float(r.contribution)}
+                            "contribution": float(r.contribution),
+                            "points": float(r.points)}
                            for r in self.grouped.head(10).itertuples()]}
 
 
@@ -230,6 +245,8 @@ class Scorer:
         metadata = metadata[metadata["feature"].isin(self.feature_names)]
         self.dictionary = describe_features(metadata)
         self._grouper = Grouper(self.dictionary, self.feature_names)
+        #: raw score (log-odds) -> the displayed, calibrated probability
+        self.to_probability = ProbabilityMap.from_record(b.manifest["calibration"])
         self._open_features()
         self._sample = self._feature_sample()
         self._model = b.model
@@ -363,6 +380,9 @@ class Scorer:
         row = self._row(pos)
         values, base = self._shap(row)
         grouped = self._grouper.group(values)
+        effects, base_probability, _ = probability_effects(
+            grouped["contribution"].to_numpy(dtype=np.float64), base, self.to_probability)
+        grouped["points"] = 100.0 * effects
         # the top feature of the first groups of each sign: those the sentences are about
         c = grouped["contribution"].to_numpy()
         tops = grouped["top_feature"].to_numpy()
@@ -372,7 +392,7 @@ class Scorer:
                        max_reasons)
         contributions = pd.Series(values, index=self._feature_index)
         return Explanation(score, base, base + float(values.sum()), contributions, grouped,
-                           text, lang)
+                           text, lang, base_probability)
 
     # ------------------------------------------------------------------------- compare
     def similar_clients(self, client_id, k: int = 10) -> SimilarClients:
