@@ -34,6 +34,7 @@ What it does, in order:
 
 from __future__ import annotations
 
+import importlib.resources
 import ipaddress
 import os
 import secrets
@@ -56,8 +57,10 @@ DEFAULT_IP = "127.0.0.1"
 #: A session kernel that has been idle (no message, no open page) this long is shut down.
 CULL_IDLE_TIMEOUT = 15 * 60
 CULL_INTERVAL = 60
-#: The dashboard notebook at the root of the repository (scoring_lib is installed editable).
-DASHBOARD_NOTEBOOK = Path(__file__).resolve().parent.parent / "dashboard.ipynb"
+#: The dashboard notebook, package data of scoring_lib (the repository's root dashboard.ipynb,
+#: which Binder opens, is a link to it): found in an editable and a non-editable install.
+DASHBOARD_NOTEBOOK = Path(str(importlib.resources.files("scoring_lib").joinpath(
+    "dashboard", "page", "dashboard.ipynb")))
 BUNDLE_ENV = "SCORING_BUNDLE"
 LANG_ENV = "SCORING_LANG"
 TOKEN_ENV = "SCORING_TOKEN"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.resources
 import json
 from pathlib import Path
 
@@ -10,8 +11,9 @@ from ...bundle.store import sha256_file
 from ...data.loader import find_table_files
 
 PACKAGE = Path(__file__).resolve().parents[2]
-ROOT = PACKAGE.parent
-NOTEBOOKS = ROOT / "notebooks"
+#: the notebooks ``scoring build`` runs: package data of ``scoring_lib`` (so a non-editable
+#: install builds bundles too); the repository's ``notebooks/`` is a link to this folder
+NOTEBOOKS = Path(str(importlib.resources.files("scoring_lib").joinpath("notebooks")))
 
 __all__ = ["code_fingerprint", "data_fingerprint"]
 
