@@ -39,7 +39,8 @@ FEATURES_FILE = "features.tiles"
 #: the decisions of ``scores.parquet`` (as :mod:`.train` writes them; not imported from it:
 #: it imports scikit-learn, which a dashboard process never loads)
 GRANT, REFUSE = "grant", "refuse"
-#: calibration methods (those of :mod:`.calibration`, not imported for the same reason)
+#: calibration methods (those of :mod:`scoring_lib.model.training.calibration`, not imported
+#: for the same reason)
 CALIBRATIONS = ("none", "platt", "isotonic")
 #: the threshold of "accept everyone", just above 1 (``cost.accept_all_threshold``): what the
 #: build chooses when a missed default costs nothing (``--cost-fn 0``)

@@ -145,7 +145,8 @@ def write_training_outputs(folder, model, calibrator: Calibrator, threshold: flo
     """What the modelling notebook hands to the build: ``model.cbm``, ``scores.parquet``
     and ``training.json`` (threshold, calibration, ``info``: metrics, candidates, params...).
 
-    ``model``: a fitted :class:`~scoring_lib.model.estimators.CatBoostModel`. The record also
+    ``model``: a fitted
+    :class:`~scoring_lib.model.training.estimators.CatBoostModel`. The record also
     keeps the text that stands for a missing category in the model's input
     (``missing_category``), so that a reader scores a client without the estimators module.
     """
@@ -195,7 +196,7 @@ def complete_bundle(staging, target, features: pd.DataFrame, applications: pd.Da
                     batch_rows: int = BATCH_ROWS, tile_rows: int = TILE_ROWS) -> Path:
     """Finish a bundle whose ``staging`` folder holds :func:`write_training_outputs`' files
     (and any ``reports/``): write the two client tables in the row order of the scores
-    (features: :func:`~scoring_lib.model.tiles.write_tiles`; applications:
+    (features: :func:`~scoring_lib.bundle.tiles.write_tiles`; applications:
     :func:`write_client_table`),
     merge ``training.json`` and ``manifest`` into ``bundle.json``, then rename into place.
 
@@ -253,7 +254,7 @@ def finalize_bundle(staging, target, manifest: dict) -> Path:
 # ------------------------------------------------------------------------------ reading
 def read_manifest(path) -> dict:
     """``bundle.json`` of the bundle ``path``, checked for format, version and checksum,
-    then value by value (:func:`~scoring_lib.model.manifest.check_manifest`: the threshold,
+    then value by value (:func:`~scoring_lib.bundle.manifest.check_manifest`: the threshold,
     the costs, the feature lists, the client tables' layout, the files' paths...)."""
     path = Path(path)
     if not path.is_dir():
@@ -431,7 +432,7 @@ class Bundle:
 
     @cached_property
     def features(self) -> FeatureTiles:
-        """The model features (:class:`~scoring_lib.model.tiles.FeatureTiles`, opened on
+        """The model features (:class:`~scoring_lib.bundle.tiles.FeatureTiles`, opened on
         first use: ``rows(positions)``, ``columns(names)``, ``row_values(position)``)."""
         layout = self._layout("features")
         if layout.get("format") != "tiles":

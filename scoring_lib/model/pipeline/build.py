@@ -4,13 +4,13 @@
 (``artifacts/.<name>.tmp-*``), which is renamed into place only at the end:
 
 1. features of the raw tables (``scoring_lib.features``; a feature file is reused when up to
-   date), checked by :func:`~scoring_lib.model.inputs.check_feature_frame` before anything
+   date), checked by :func:`~scoring_lib.model.training.inputs.check_feature_frame` before anything
    is trained;
 2. ``notebooks/01_eda.ipynb`` and ``notebooks/02_modelling.ipynb`` through papermill (kernel
    ``python3`` of this interpreter); the second writes the model, the scores and
    ``training.json`` into the temporary folder;
 3. the client tables, the HTML copies of the reports and ``bundle.json``
-   (:mod:`scoring_lib.model.bundle`).
+   (:mod:`scoring_lib.bundle.store`).
 
 :func:`build_demo` generates the demo data if absent and builds ``artifacts/demo`` unless a
 bundle built from the same data, code and parameters is already there.

@@ -1,7 +1,7 @@
 """Exploratory data analysis as frames: what ``notebooks/01_eda.ipynb`` shows.
 
 Every function takes loaded tables (``scoring_lib.data.load_tables``) or one of their
-frames and returns a DataFrame; the plots are in :mod:`scoring_lib.model.plots`.
+frames and returns a DataFrame; the plots are in :mod:`scoring_lib.model.report.plots`.
 """
 
 from __future__ import annotations

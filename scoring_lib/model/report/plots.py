@@ -77,7 +77,7 @@ def plot_distributions_by_outcome(train: pd.DataFrame, columns, bins: int = 40, 
 
 
 def plot_category_default_rates(tables: dict, overall: float):
-    """``tables``: column → :func:`~scoring_lib.model.eda.default_rate_by_category` frame."""
+    """``tables``: column → :func:`~.eda.default_rate_by_category` frame."""
     n = len(tables)
     ncols = 2
     nrows = int(np.ceil(n / ncols))

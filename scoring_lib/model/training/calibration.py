@@ -112,7 +112,7 @@ def compare_calibration(proba, y, fold, cost_fn: float = 10.0, cost_fp: float = 
                         methods=METHODS) -> pd.DataFrame:
     """Metrics of the cross-fitted calibrated probabilities, one row per method.
 
-    Columns: those of :func:`~scoring_lib.model.metrics.classification_metrics` plus ``ece``
+    Columns: those of :func:`~.metrics.classification_metrics` plus ``ece``
     (expected calibration error) and ``mean_predicted`` against ``observed_rate``.
     """
     rows = {}

@@ -4,7 +4,7 @@
 probability for every training client, the fold of each client, per-fold scores and a
 metrics frame (one row per model). Every model sees exactly the same folds, so their OOF
 predictions can be compared client by client and calibrated by cross-fitting
-(:mod:`scoring_lib.model.calibration`).
+(:mod:`scoring_lib.model.training.calibration`).
 """
 
 from __future__ import annotations

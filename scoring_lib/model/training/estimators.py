@@ -1,6 +1,6 @@
 """The candidate models, as scikit-learn estimators taking a feature frame.
 
-Every estimator takes the frame of :class:`~scoring_lib.model.inputs.ModelData` as it is
+Every estimator takes the frame of :class:`~scoring_lib.model.training.inputs.ModelData` as it is
 (numeric columns with missing values, pandas ``Categorical`` columns) and does its own
 preparation, so that the cross-validation runner treats them all alike:
 

@@ -3,7 +3,7 @@
 A feature frame has one row per client: ``SK_ID_CURR`` (a column or the index), ``TARGET``
 (0 or 1 for training clients, missing for test clients) and the feature columns, each of a
 numeric dtype or a pandas ``Categorical``. :func:`check_feature_frame` turns it into
-:class:`ModelData` or raises :class:`~scoring_lib.model.errors.FeatureFrameError` naming the
+:class:`ModelData` or raises :class:`~scoring_lib.bundle.errors.FeatureFrameError` naming the
 problem: unexpected or missing columns, unsupported types, infinite values, a TARGET outside
 {0, 1}, a single class, fewer clients of a class than cross-validation folds.
 """
@@ -155,7 +155,7 @@ def sample_training(data: ModelData, n: int | None, seed: int = 0,
 
     Test clients are kept. The class shares of the sample are those of the full set.
     ``folds``: when given, a sample with fewer clients of a class than that many folds need
-    raises :class:`~scoring_lib.model.errors.FeatureFrameError` (before any training).
+    raises :class:`~scoring_lib.bundle.errors.FeatureFrameError` (before any training).
     """
     if n is None or n >= data.n_train:
         return data

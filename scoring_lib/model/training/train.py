@@ -3,7 +3,7 @@
 The lender's question is where to draw the line, so models are compared on the **business
 cost at their own best threshold**, measured on **calibrated** out-of-fold probabilities
 (each model with the calibration that suits it, cross-fitted: see
-:mod:`scoring_lib.model.calibration`). AUC, PR-AUC and Brier score are reported beside it.
+:mod:`scoring_lib.model.training.calibration`). AUC, PR-AUC and Brier score are reported beside it.
 
 The bundle ships a CatBoost model (its own file format, native SHAP explanations), so
 :func:`select_model` retains the best CatBoost variant and says plainly whether a baseline
@@ -67,8 +67,8 @@ class Selection:
 def select_model(cv: CVResult, family: str = "catboost", ece_tolerance: float = 0.005) -> Selection:
     """Calibrate every model's OOF predictions, retain the best ``family`` variant.
 
-    For each model, :func:`~scoring_lib.model.calibration.compare_calibration` measures
-    ``none``, ``platt`` and ``isotonic``; :func:`~scoring_lib.model.calibration.choose_calibration`
+    For each model, :func:`~.calibration.compare_calibration` measures
+    ``none``, ``platt`` and ``isotonic``; :func:`~.calibration.choose_calibration`
     picks one (``ece_tolerance``: the calibration error below which raw probabilities are
     kept). The retained model is the ``family``
     variant with the lowest business cost (ties: the higher AUC).
