@@ -167,14 +167,24 @@ def test_selecting_a_client_shows_the_scorers_score(app, scorer):
 
 
 # ----------------------------------------------------------------------------- explain
-def test_reasons_force_plot_and_waterfall_follow_the_explanation(app, scorer):
+@pytest.mark.parametrize("unit", ["probability", "logodds"])
+def test_reasons_force_plot_and_waterfall_follow_the_explanation(app, scorer, unit):
+    """In probability points (the default) the charts run from 0 (the average client) to
+    the client's probability minus the average's, in points; in log-odds from the base
+    value to the raw score. Each band is as wide as its group's effect."""
+    app.state.unit = unit
     for cid in some_ids(scorer):
         app.show_client(cid)
         e = scorer.explain(cid, lang="fr")
         reasons = text_of(one(app, "sc-reasons"))
         for sentence in [*e.sentences("raises"), *e.sentences("lowers")]:
             assert sentence in reasons
-        c = e.grouped["contribution"].to_numpy()
+        if unit == "probability":
+            c = e.grouped["points"].to_numpy()
+            base, output = 0.0, 100 * (e.score.probability - e.base_probability)
+        else:
+            c = e.grouped["contribution"].to_numpy()
+            base, output = e.base_value, e.raw_output
         # force plot: raising bands lie left of the output and end there, lowering ones
         # start there and go right; each band is as wide as its contribution
         bands = np.asarray(app.explain.force_bands.x, dtype=float)
@@ -184,27 +194,89 @@ def test_reasons_force_plot_and_waterfall_follow_the_explanation(app, scorer):
         assert contributions[contributions > 0].sum() == pytest.approx(c[c > 0].sum())
         assert contributions[contributions < 0].sum() == pytest.approx(c[c < 0].sum())
         up, down = bands[contributions > 0], bands[contributions < 0]
-        assert np.all(up.max(axis=1) <= e.raw_output + 1e-9)
-        assert np.all(down.min(axis=1) >= e.raw_output - 1e-9)
-        assert bands[:, 0].min() == pytest.approx(e.raw_output - c[c > 0].sum())
+        assert np.all(up.max(axis=1) <= output + 1e-9)
+        assert np.all(down.min(axis=1) >= output - 1e-9)
+        assert bands[:, 0].min() == pytest.approx(output - c[c > 0].sum())
         marks = np.asarray(app.explain.force_marks.x, dtype=float)
-        assert marks[0] == pytest.approx([e.base_value] * 2)
-        assert marks[1] == pytest.approx([e.raw_output] * 2)
+        assert marks[0] == pytest.approx([base] * 2)
+        assert marks[1] == pytest.approx([output] * 2, abs=1e-9)
         labels = app.explain.force_bands.labels
         assert "Autres facteurs" in labels or len(c) <= 8
         for text in app.explain.force_labels.text:  # human names, never raw features
             assert not re.fullmatch(r"[A-Z0-9_]+", text)
         # waterfall: the 10 largest groups from the base value, then the rest
         order = np.argsort(-np.abs(c), kind="stable")
-        ends = e.base_value + np.cumsum(c[order[:10]])
+        ends = base + np.cumsum(c[order[:10]])
         steps = np.asarray(app.explain.steps.x, dtype=float)
         assert steps[:10, 1] == pytest.approx(ends)
-        assert steps[0, 0] == pytest.approx(e.base_value)
-        assert steps[-1, 1] == pytest.approx(e.raw_output)
+        assert steps[0, 0] == pytest.approx(base)
+        assert steps[-1, 1] == pytest.approx(output, abs=1e-9)
         names = list(e.grouped["label_fr"].to_numpy()[order[:10]])
         assert app.explain.steps.labels == names + ["Autres facteurs"] * (len(c) > 10)
         colours = app.explain.steps.colors[:10]
         assert colours == ["#D55E00" if x > 0 else "#0072B2" for x in c[order[:10]]]
+    app.state.unit = "probability"
+
+
+def shown_points(x: float, lang: str) -> str:
+    """The contract's "+3,2 points" / "+3.2 points" (one decimal)."""
+    text = f"{abs(x):.2f}" if 0 < abs(x) < 0.05 else f"{abs(x):.1f}"
+    sign = "+" if x >= 0 else "−"
+    return sign + (text.replace(".", ",") if lang == "fr" else text) + " points"
+
+
+def percent_text(p: float, lang: str) -> str:
+    text = f"{100 * p:.1f}"
+    return text.replace(".", ",") + " %" if lang == "fr" else text + "%"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_charts_say_points_by_default_and_log_odds_on_request(app, scorer, lang):
+    words = {"fr": ("Effet sur la probabilité de défaut (points)", "Client moyen", "Ce client",
+                    "Score brut du modèle (log-odds)", "Augmente la probabilité de défaut de",
+                    "Réduit la probabilité de défaut de"),
+             "en": ("Effect on the probability of default (points)", "Average client",
+                    "This client", "Model's raw score (log-odds)",
+                    "Raises the probability of default by",
+                    "Lowers the probability of default by")}[lang]
+    axis, average, this, raw_axis, up, down = words
+    app.set_lang(lang)
+    panel = app.explain
+    for cid in some_ids(scorer)[:2]:  # a granted client, a refused one
+        app.show_client(cid)
+        assert app.state.unit == "probability"
+        e = scorer.explain(cid, lang=lang)
+        s = scorer.score(cid)
+        assert panel.force_axis.label == axis and panel.waterfall_axis.label == axis
+        expected = [f"{average} {percent_text(e.base_probability, lang)}",
+                    f"{this} {percent_text(s.probability, lang)}"]
+        assert list(panel.force_ends.text) == expected
+        assert list(panel.waterfall_ends.text) == expected
+        # the bars' labels, as text: the steps' points, which add up to the difference
+        steps = panel.waterfall_data["steps"]
+        assert list(panel.step_values.text) == [shown_points(x["contribution"], lang)
+                                                for x in steps]
+        assert sum(x["contribution"] for x in steps) == pytest.approx(
+            100 * (s.probability - e.base_probability), abs=1e-9)
+        for i, step in enumerate(steps):  # tooltips in points, value and percentile kept
+            panel._hover_waterfall(panel.steps, {"data": {"index": i}})
+            tip = html.unescape(panel.waterfall_tooltip.value)
+            effect = shown_points(abs(step["contribution"]), lang)[1:]
+            assert f"{up if step['contribution'] > 0 else down} {effect}" in tip
+        assert "points" in text_of(panel.note)
+        # log-odds on request: the raw scale, its axis, its numbers
+        app.state.unit = "logodds"
+        assert panel.force_axis.label.startswith(raw_axis[:len(raw_axis) - 11])
+        assert panel.waterfall_axis.label == raw_axis
+        base = f"{e.base_value:.2f}"
+        assert panel.force_ends.text[0] == f"{average} " + (base.replace(".", ",")
+                                                            if lang == "fr" else base)
+        assert not any("points" in t for t in panel.step_values.text)
+        assert np.asarray(panel.force_marks.x, dtype=float)[0] == pytest.approx(
+            [e.base_value] * 2)
+        app.state.unit = "probability"
+        assert panel.force_axis.label == axis
+    app.set_lang("fr")
 
 
 def test_tooltips_give_the_clients_value_and_percentile(app, scorer):

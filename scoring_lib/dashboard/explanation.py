@@ -1,15 +1,19 @@
 """Explanation panel: the reasons as sentences, a SHAP force plot and a waterfall.
 
-Both charts are on the model's scale, log-odds (CatBoost's raw output), where the base value
-plus the contributions equals the client's raw score exactly; a contribution that raises the
-raw score raises the displayed (calibrated) probability too. Contributions are grouped by the
-variable an advisor knows (``Explanation.grouped``); the force plot labels the largest groups
-and sums the rest into "Autres facteurs" (one band for those that raise the score, one for
-those that lower it); the waterfall shows the 10 largest groups then "Autres facteurs".
+The charts have two scales, the state's ``unit`` (the toggle ``sc-unit``):
 
-The scale toggle (``sc-unit``: probability points or log-odds) is the state's ``unit``; the
-panel draws again when it changes. Both values draw log-odds for now: the probability-point
-decomposition is the next step of issue 11.
+* ``"probability"`` (the default, for advisors): each group's effect on the probability of
+  default in percentage points (``Explanation.grouped["points"]``, an exact decomposition:
+  :mod:`scoring_lib.explain.probability`), on an axis where 0 is the average client; the
+  effects add up to the client's probability minus the average client's, and the two dashed
+  lines say both probabilities ("Client moyen 7,1 %", "Ce client 12,3 %");
+* ``"logodds"`` (data scientists): the model's raw scale (CatBoost's SHAP values), where the
+  base value plus the contributions is the client's raw score.
+
+Contributions are grouped by the variable an advisor knows (``Explanation.grouped``); the
+force plot labels the largest groups and sums the rest into "Autres facteurs" (one band for
+those that raise the risk, one for those that lower it); the waterfall shows the 10 largest
+groups then "Autres facteurs". Axes are round (:mod:`.ticks`).
 """
 
 from __future__ import annotations
@@ -21,11 +25,11 @@ import ipywidgets as W
 import numpy as np
 
 from ..explain.units import format_value, is_missing, missing_text
-from .comparison import nice_ticks
 from .panel import Panel, hold
 from .safe import Html, esc, join, lines, tag
 from .state import UNITS
-from .text import number, tr
+from .text import number, points_text, probability_text, tr
+from .ticks import axis_ticks
 from .theme import BLUE, INK, ORANGE
 
 FORCE_GROUPS = 8     # groups drawn on their own in the force plot
@@ -44,8 +48,9 @@ def signed(x: float, lang: str) -> str:
 
 
 def force_segments(grouped, base_value: float, lang: str = "fr",
-                   n_groups: int = FORCE_GROUPS) -> dict:
-    """The bands of the force plot.
+                   n_groups: int = FORCE_GROUPS, column: str = "contribution") -> dict:
+    """The bands of the force plot, on the scale of ``grouped[column]`` (``"contribution"``:
+    log-odds; ``"points"``: percentage points, with ``base_value`` 0).
 
     Returns ``{"base": b, "output": f, "segments": [...]}`` where ``f = b + sum of all
     contributions`` and each segment is a dict (``group``, ``label``, ``start``, ``end``,
@@ -53,7 +58,7 @@ def force_segments(grouped, base_value: float, lang: str = "fr",
     raise the score sit left of ``f`` and end at it (largest nearest ``f``); bands that lower
     it start at ``f`` and go right, so that the plot reads like SHAP's force plot.
     """
-    c = grouped["contribution"].to_numpy(dtype=np.float64)
+    c = grouped[column].to_numpy(dtype=np.float64)
     labels = grouped["label_fr" if lang == "fr" else "label_en"].to_numpy()
     keys = grouped["group"].to_numpy()
     order = np.argsort(-np.abs(c), kind="stable")
@@ -85,11 +90,12 @@ def force_segments(grouped, base_value: float, lang: str = "fr",
 
 
 def waterfall_steps(grouped, base_value: float, lang: str = "fr",
-                    n_groups: int = WATERFALL_GROUPS) -> dict:
+                    n_groups: int = WATERFALL_GROUPS, column: str = "contribution") -> dict:
     """The steps of the waterfall: the ``n_groups`` largest groups (by absolute
     contribution), then "Autres facteurs" (the rest, summed), each starting where the
-    previous one ended, from the base value to the client's raw score."""
-    c = grouped["contribution"].to_numpy(dtype=np.float64)
+    previous one ended, from the base value to the client's raw score (``column``
+    ``"points"``: from 0, the average client, to the client's difference in points)."""
+    c = grouped[column].to_numpy(dtype=np.float64)
     labels = grouped["label_fr" if lang == "fr" else "label_en"].to_numpy()
     keys = grouped["group"].to_numpy()
     order = np.argsort(-np.abs(c), kind="stable")
@@ -164,12 +170,17 @@ def place_labels(segments, lo: float, hi: float, width_px: float = 820.0,
     return out
 
 
-def tooltip_html(segment: dict, details: dict, lang: str) -> Html:
+def tooltip_html(segment: dict, details: dict, lang: str, unit: str = "logodds") -> Html:
     """The tooltip of one band: the variable, the client's value and percentile, the
-    effect on the score (every text escaped)."""
+    effect on the probability of default in points (``unit`` ``"probability"``) or on the
+    raw score (every text escaped)."""
     c = segment["contribution"]
-    effect = tr("tip_effect_up" if c > 0 else "tip_effect_down", lang,
-                c=number(abs(c), 2, lang))
+    if unit == "probability":
+        effect = tr("tip_points_up" if c > 0 else "tip_points_down", lang,
+                    c=points_text(abs(c), lang, signed=False))
+    else:
+        effect = tr("tip_effect_up" if c > 0 else "tip_effect_down", lang,
+                    c=number(abs(c), 2, lang))
     name = tag("b", segment["label"])
     if segment["others"]:
         return lines(name, tr("tip_others", lang, n=segment["others"]), effect)
@@ -249,7 +260,7 @@ class ExplanationPanel(Panel):
                                      default_size=12, align="middle", font_weight="normal")
         self.force_ends = bq.Label(x=[0, 1], y=[-0.95, 0.9], text=["", ""], scales=s,
                                    colors=[INK, INK], default_size=12, font_weight="bold",
-                                   align="middle")
+                                   align="middle", apply_clip=False)
         self.force_axis = bq.Axis(scale=self.fx, tick_format=".2~f", num_ticks=7)
         self.force = bq.Figure(marks=[self.force_bands, self.force_marks, self.force_labels,
                                       self.force_ends], axes=[self.force_axis],
@@ -297,6 +308,7 @@ class ExplanationPanel(Panel):
                          self.note]
         self.add_class("sc-card")
         self.explanation = None
+        self.unit_shown = state.unit
         self._quiet = False
         self.set_texts(self.lang)
 
@@ -314,11 +326,17 @@ class ExplanationPanel(Panel):
         finally:
             self._quiet = False
         self.title.value = tag("h2", tr("explain_title", lang))
-        self.force_title.value = tag("h3", tr("force_title", lang))
         self.waterfall_title.value = tag("h3", tr("waterfall_title", lang))
-        self.force_axis.label = tr("force_axis", lang)
-        self.waterfall_axis.label = tr("waterfall_axis", lang)
-        self.note.value = esc(tr("scale_note", lang))
+        self.scale_texts(lang, self.state.unit)
+
+    def scale_texts(self, lang: str, unit: str) -> None:
+        """The texts that depend on the scale: the force plot's title, the axes, the note."""
+        points = unit == "probability"
+        self.force_title.value = tag("h3", tr("force_title_points" if points
+                                              else "force_title", lang))
+        self.force_axis.label = tr("points_axis" if points else "force_axis", lang)
+        self.waterfall_axis.label = tr("points_axis" if points else "waterfall_axis", lang)
+        self.note.value = esc(tr("points_note" if points else "scale_note", lang))
 
     def refresh(self, state) -> None:
         self.lang = state.lang
@@ -331,30 +349,44 @@ class ExplanationPanel(Panel):
         explanation = self.scorer.explain(state.client_id, lang=state.lang)
         self.timings["scorer_explain"] = time.perf_counter() - started
         details = group_details(self.scorer, state.client_id, explanation.grouped, state.lang)
-        # both scales draw log-odds until the charts learn probability points (issue 11)
-        self.draw(explanation, details)
+        self.draw(explanation, details, state.unit)
         self.shown_client = int(explanation.score.client_id)
 
-    def draw(self, explanation, details: dict) -> None:
+    def draw(self, explanation, details: dict, unit: str = "probability") -> None:
         """Show ``explanation`` (``Scorer.explain`` in the panel's language) and the
-        ``details`` of its groups (:func:`group_details`)."""
+        ``details`` of its groups (:func:`group_details`) on the scale ``unit``."""
         lang = self.lang
+        self.unit_shown = unit
         self.explanation, self.details = explanation, details
-        grouped, base = explanation.grouped, explanation.base_value
-        force = force_segments(grouped, base, lang)
-        steps = waterfall_steps(grouped, base, lang)
+        grouped = explanation.grouped
+        points = unit == "probability"
+        if points:
+            base, column = 0.0, "points"
+            ends = [f"{tr('force_base', lang)} "
+                    f"{probability_text(explanation.base_probability, lang)}",
+                    f"{tr('force_client', lang)} "
+                    f"{probability_text(explanation.score.probability, lang)}"]
+        else:
+            base, column = explanation.base_value, "contribution"
+        force = force_segments(grouped, base, lang, column=column)
+        steps = waterfall_steps(grouped, base, lang, column=column)
+        if not points:
+            ends = [f"{tr('force_base', lang)} {number(base, 2, lang)}",
+                    f"{tr('force_client', lang)} {number(force['output'], 2, lang)}"]
         self.force_data, self.waterfall_data = force, steps
         self.reasons.value = reasons_html(explanation, lang)
+        self.scale_texts(lang, unit)
         segs = force["segments"] or [{"start": base, "end": base, "contribution": 0.0,
                                       "others": 0, "label": "", "group": ""}]
         lo = min(min(x["start"], x["end"]) for x in segs + [{"start": base, "end": base}])
         hi = max(max(x["start"], x["end"]) for x in segs + [{"start": base, "end": base}])
-        pad = 0.06 * max(hi - lo, 0.1)
-        placed = place_labels(segs, lo - pad, hi + pad)
+        pad = 0.1 * max(hi - lo, 0.1)  # room for the end labels, centred on their lines
+        ticks = axis_ticks([lo - pad, hi + pad], 7)
+        placed = place_labels(segs, ticks[0], ticks[-1])
         with hold(self.fx, self.force_axis, self.force_bands, self.force_marks,
                   self.force_labels, self.force_ends):
-            self.fx.min, self.fx.max = lo - pad, hi + pad
-            self.force_axis.tick_values = nice_ticks([lo - pad, hi + pad], 7)
+            self.fx.min, self.fx.max = ticks[0], ticks[-1]
+            self.force_axis.tick_values = ticks
             self.force_bands.x = [[x["start"], x["end"]] for x in segs]
             self.force_bands.y = [[0.0, 0.0] for _ in segs]
             self.force_bands.colors = [_colour(x) for x in segs]
@@ -364,35 +396,37 @@ class ExplanationPanel(Panel):
             self.force_labels.y = [y for _, y, _ in placed]
             self.force_labels.text = [t for _, _, t in placed]
             self.force_ends.x = [base, force["output"]]
-            self.force_ends.text = [f"{tr('force_base', lang)} {number(base, 2, lang)}",
-                                    f"{tr('force_client', lang)} "
-                                    f"{number(force['output'], 2, lang)}"]
+            self.force_ends.text = ends
         st = steps["steps"]
         n = len(st)
         lo = min([base, *(min(x["start"], x["end"]) for x in st)])
         hi = max([base, *(max(x["start"], x["end"]) for x in st)])
         pad = 0.08 * max(hi - lo, 0.1)
+        ticks = axis_ticks([lo - pad, hi + pad], 6)
         rows = [float(n - 1 - i) for i in range(n)]
+        # the average client's label above the first step, this client's below the last
+        # one: never on top of each other, however close the two lines are
         with hold(self.wx, self.wy, self.waterfall_axis, self.steps, self.waterfall_marks,
                   self.waterfall_ends, self.step_names, self.step_values):
-            self.wx.min, self.wx.max = lo - pad, hi + pad
-            self.waterfall_axis.tick_values = nice_ticks([lo - pad, hi + pad], 6)
-            self.wy.min, self.wy.max = -0.7, max(n, 1) + 0.2
+            self.wx.min, self.wx.max = ticks[0], ticks[-1]
+            self.waterfall_axis.tick_values = ticks
+            self.wy.min, self.wy.max = -1.05, max(n, 1) + 0.2
             self.steps.x = [[x["start"], x["end"]] for x in st]
             self.steps.y = [[r, r] for r in rows]
             self.steps.colors = [_colour(x) for x in st]
             self.steps.labels = [x["label"] for x in st]
             self.waterfall_marks.x = [[base, base], [steps["output"], steps["output"]]]
-            self.waterfall_marks.y = [[-0.7, n - 0.5], [-0.7, n - 0.5]]
+            self.waterfall_marks.y = [[-0.5, n - 0.5], [-0.5, n - 0.5]]
             self.waterfall_ends.x = [base, steps["output"]]
-            self.waterfall_ends.y = [n - 0.25, n - 0.25]
-            self.waterfall_ends.text = [tr("force_base", lang), tr("force_client", lang)]
+            self.waterfall_ends.y = [n - 0.25, -0.85]
+            self.waterfall_ends.text = ends
             self.step_names.x = [0.0] * n
             self.step_names.y = rows
             self.step_names.text = [short(x["label"], 40) for x in st]
             self.step_values.x = [max(x["start"], x["end"]) for x in st]
             self.step_values.y = rows
-            self.step_values.text = [signed(x["contribution"], lang) for x in st]
+            self.step_values.text = [points_text(x["contribution"], lang) if points
+                                     else signed(x["contribution"], lang) for x in st]
 
     # ------------------------------------------------------------------ tooltips
     @staticmethod
@@ -407,10 +441,12 @@ class ExplanationPanel(Panel):
         i = self._index(content)
         segs = self.force_data.get("segments", [])
         if i is not None and 0 <= i < len(segs):
-            self.force_tooltip.value = tooltip_html(segs[i], self.details, self.lang)
+            self.force_tooltip.value = tooltip_html(segs[i], self.details, self.lang,
+                                                     self.unit_shown)
 
     def _hover_waterfall(self, _mark, content) -> None:
         i = self._index(content)
         st = self.waterfall_data.get("steps", [])
         if i is not None and 0 <= i < len(st):
-            self.waterfall_tooltip.value = tooltip_html(st[i], self.details, self.lang)
+            self.waterfall_tooltip.value = tooltip_html(st[i], self.details, self.lang,
+                                                         self.unit_shown)

@@ -123,6 +123,24 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "The 10 most important factors, from the average client to this "
                         "client"),
     "waterfall_axis": ("Score brut du modèle (log-odds)", "Model's raw score (log-odds)"),
+    "points_axis": ("Effet sur la probabilité de défaut (points)",
+                    "Effect on the probability of default (points)"),
+    "force_title_points": ("Des facteurs à la probabilité de défaut : chaque bande la pousse "
+                           "vers le haut (orange, risque plus élevé) ou vers le bas (bleu)",
+                           "From factors to the probability of default: each band pushes it "
+                           "up (orange, higher risk) or down (blue)"),
+    "points_note": ("Les graphiques montrent, en points de pourcentage, de combien chaque "
+                    "facteur éloigne la probabilité de défaut de ce client de celle du client "
+                    "moyen (0 sur l'axe) : les effets s'additionnent exactement. Passez la "
+                    "souris sur une bande pour voir la valeur du client.",
+                    "The charts show, in percentage points, how far each factor moves this "
+                    "client's probability of default from the average client's (0 on the "
+                    "axis): the effects add up exactly. Hover over a band to see the "
+                    "client's value."),
+    "tip_points_up": ("Augmente la probabilité de défaut de {c}",
+                      "Raises the probability of default by {c}"),
+    "tip_points_down": ("Réduit la probabilité de défaut de {c}",
+                        "Lowers the probability of default by {c}"),
     "scale_note": ("Les graphiques sont sur l'échelle du modèle (log-odds) : les "
                    "contributions s'y additionnent exactement. Passez la souris sur une "
                    "bande pour voir la valeur du client.",
@@ -210,6 +228,14 @@ def number(x: float, decimals: int, lang: str) -> str:
 def probability_text(p: float, lang: str = "fr") -> str:
     """A probability in percent with one decimal: "12,3 %" (fr), "12.3%" (en)."""
     return f"{number(100 * p, 1, lang)} %" if lang == "fr" else f"{number(100 * p, 1, lang)}%"
+
+
+def points_text(x: float, lang: str = "fr", signed: bool = True) -> str:
+    """Percentage points with one decimal (two below 0.05 but not 0): "+3,2 points" (fr),
+    "+3.2 points" (en), "−1,4 points"; ``signed`` False: "3,2 points"."""
+    decimals = 2 if 0 < abs(x) < 0.05 else 1
+    sign = ("+" if x >= 0 else "\u2212") if signed else ""
+    return f"{sign}{number(abs(x), decimals, lang)} points"
 
 
 def interpretation(probability: float, threshold: float, decision: str, band: str,
