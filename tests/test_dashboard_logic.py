@@ -10,7 +10,7 @@ import pytest
 
 from scoring_lib.compare.groups import filter_levels, group_mask
 from scoring_lib.dashboard.app import parse_client_id
-from scoring_lib.dashboard.comparison import legend, nice_ticks
+from scoring_lib.dashboard.comparison import legend
 from scoring_lib.dashboard.explanation import (
     force_segments,
     place_labels,
@@ -20,6 +20,7 @@ from scoring_lib.dashboard.explanation import (
 )
 from scoring_lib.dashboard.safe import Html, esc, join, lines, tag
 from scoring_lib.dashboard.score import gauge_data, gauge_max
+from scoring_lib.dashboard.ticks import axis_ticks
 from scoring_lib.dashboard.search import (
     _row_text,
     age_bounds,
@@ -78,6 +79,9 @@ def test_gauge_shows_probability_and_threshold(p, t):
     d = gauge_data(p, t)
     assert d["bar_x"] == [0.0, pytest.approx(100 * p)]
     assert d["zones_x"] == [[0.0, pytest.approx(100 * t)], [pytest.approx(100 * t), top]]
+    ticks = d["ticks"]  # 0, then round steps up to the right end (the gauge's scale)
+    assert ticks[0] == 0 and ticks[-1] == top and 3 <= len(ticks) <= 7
+    assert len(set(np.diff(ticks))) == 1 and np.diff(ticks)[0] in (5, 10, 20, 25)
 
 
 def grouped_frame(contributions):
@@ -145,18 +149,30 @@ def test_placed_labels_never_overlap_on_a_row():
             assert end < start
 
 
-def test_nice_ticks_are_round_and_cover_the_values():
-    assert nice_ticks([22.97, 67.5]) == [30.0, 40.0, 50.0, 60.0]
-    assert nice_ticks([0.0, 1.0]) == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
-    assert nice_ticks([25_000, 1_170_000]) == [250_000.0, 500_000.0, 750_000.0, 1_000_000.0]
-    for lo, hi in ((-3.46, -2.85), (0.001, 0.87), (18.2, 69.9), (1e3, 4.5e6)):
-        ticks = np.array(nice_ticks([lo, hi, (lo + hi) / 2]))
-        assert 2 <= len(ticks) <= 7 and ticks.min() >= lo and ticks.max() <= hi
+def test_axis_ticks_are_round_start_on_a_tick_and_cover_the_values():
+    assert axis_ticks([22.97, 67.5]) == [20.0, 30.0, 40.0, 50.0, 60.0, 70.0]
+    assert axis_ticks([0.0, 1.0]) == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    assert axis_ticks([25_000, 1_170_000]) == [0.0, 250_000.0, 500_000.0, 750_000.0,
+                                               1_000_000.0, 1_250_000.0]
+    assert axis_ticks([0.0, 8.6], 5, zero=True) == [0.0, 5.0, 10.0]  # not 0, 2.5, 5, 7.5
+    assert axis_ticks([3.0, 14.0], zero=True) == [0.0, 5.0, 10.0, 15.0]
+    assert axis_ticks([-2.3, 4.1], 7) == [-4.0, -2.0, 0.0, 2.0, 4.0, 6.0]
+    for lo, hi in ((-3.46, -2.85), (0.001, 0.87), (18.2, 69.9), (1e3, 4.5e6), (0, 7.3),
+                   (0.03, 0.031)):
+        ticks = np.array(axis_ticks([lo, hi, (lo + hi) / 2]))
+        assert 2 <= len(ticks) <= 8 and ticks[0] <= lo and ticks[-1] >= hi
         step = np.diff(ticks)
         assert np.allclose(step, step[0])
         mantissa = step[0] / 10 ** np.floor(np.log10(step[0]))
         assert any(np.isclose(mantissa, m) for m in (1, 2, 2.5, 5))
-    assert nice_ticks([np.nan]) == [] and nice_ticks([3.0, 3.0]) == [3.0]
+        assert np.isclose(mantissa, 2.5) <= (step[0] >= 10)  # 2.5 only for whole ticks
+        assert np.allclose(ticks / step[0], np.round(ticks / step[0]))  # on the step's grid
+        if lo >= 0:
+            assert ticks[0] >= 0
+    assert axis_ticks([np.nan]) == [] and axis_ticks([3.0, 3.0]) == [2.0, 4.0]
+    assert axis_ticks([0.0, 0.0], zero=True) == [0.0, 0.5]
+    with pytest.raises(ValueError, match="values.*from 0"):
+        axis_ticks([-1.0, 2.0], zero=True)
 
 
 def test_filter_options_and_values():

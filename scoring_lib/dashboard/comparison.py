@@ -22,6 +22,7 @@ from .safe import Html, esc, join, tag
 from .state import REFERENCES
 from .text import number, probability_text, tr
 from .theme import BAND_COLOURS, BLUE, INK, ORANGE
+from .ticks import axis_ticks
 
 K_SIMILAR = 100
 MAX_POINTS = 2_000
@@ -69,22 +70,27 @@ def value_text(scorer, variable: str, value, lang: str) -> str:
     return format_value(value, scorer.dictionary.loc[variable, "unit"], lang)
 
 
-def nice_ticks(values, n: int = 6) -> list[float]:
-    """About ``n`` round tick values (1, 2, 2.5 or 5 times a power of ten) covering the
-    finite ``values``."""
-    x = np.asarray(values, dtype=np.float64)
+def histogram_ticks(d: dict, zero: bool = False) -> tuple[list[float], list[float]]:
+    """Round ticks of the histogram of :func:`histogram_data` ``d``: the horizontal axis
+    covers every bar (half a bin each side of the centres) and the client's value; the share
+    axis starts at 0 and ends on a round share above the tallest bar. ``zero``: the
+    horizontal axis starts at 0 too (a probability)."""
+    x = np.asarray(d["x"], dtype=np.float64)
     x = x[np.isfinite(x)]
-    if len(x) == 0:
-        return []
-    lo, hi = float(x.min()), float(x.max())
-    if hi <= lo:
-        return [lo]
-    raw = (hi - lo) / max(n - 1, 1)
-    power = 10.0 ** np.floor(np.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-    first = np.ceil(lo / step) * step
-    ticks = np.arange(first, hi + step * 1e-9, step)
-    return [float(round(t, 10)) for t in ticks]
+    half = float(np.median(np.diff(x))) / 2 if len(x) > 1 else 0.0
+    xs = [x.min() - half, x.max() + half] if len(x) else []
+    if not np.isnan(d["human_value"]):
+        xs.append(d["human_value"])
+    if zero:  # half a bin left of the first centre is still no negative probability
+        xs = [max(float(v), 0.0) for v in xs]
+    top = float(max(np.max(d["repaid"], initial=0), np.max(d["defaulted"], initial=0), 1.0))
+    return axis_ticks(xs, 6, zero=zero), axis_ticks([0.0, top * 1.02], 5, zero=True)
+
+
+def scatter_ticks(scorer, variable: str, values) -> list[float]:
+    """Round ticks of a scatter axis covering ``values`` (human units); the probability's
+    axis starts at 0."""
+    return axis_ticks(values, 6, zero=unit_kind(scorer, variable) == "probability")
 
 
 def tick_format(scorer, variable: str) -> str:
@@ -159,6 +165,9 @@ class ComparisonPanel(Panel):
         super().__init__(state, scorer)
         self.lang = state.lang
         self.hist: dict = {}
+        #: the round ticks last drawn: (x, y) of the histogram and of the scatter
+        self.hist_ticks: tuple = ([], [])
+        self.scatter_ticks: tuple = ([], [])
         self._sample_key = None
         self._ticks = (np.empty(0), np.empty(0))
         self._shown_points = 0
@@ -190,8 +199,8 @@ class ComparisonPanel(Panel):
         self._quiet = False
 
         # histogram
-        self.hx = bq.LinearScale()
-        self.hy = bq.LinearScale(min=0.0)
+        self.hx = bq.LinearScale(allow_padding=False)
+        self.hy = bq.LinearScale(min=0.0, allow_padding=False)
         self.bar_tooltip = bq.Tooltip(fields=["x", "y"], formats=[",.4~f", ".1f"])
         self.bars = bq.Bars(x=[0.0, 1.0], y=[[0.0, 0.0], [0.0, 0.0]], type="grouped",
                             scales={"x": self.hx, "y": self.hy}, colors=[BLUE, ORANGE],
@@ -214,8 +223,8 @@ class ComparisonPanel(Panel):
         self.hist_note.add_class("sc-note")
 
         # scatter
-        self.sx = bq.LinearScale()
-        self.sy = bq.LinearScale()
+        self.sx = bq.LinearScale(allow_padding=False)
+        self.sy = bq.LinearScale(allow_padding=False)
         s = {"x": self.sx, "y": self.sy}
         self.point_tooltip = bq.Tooltip(fields=["x", "y"], formats=[",.4~f", ",.4~f"])
         self.points = {band: bq.Scatter(x=[], y=[], scales=s, colors=[BAND_COLOURS[band]],
@@ -354,14 +363,16 @@ class ComparisonPanel(Panel):
                                               self.reference_spec(state), K_SIMILAR)
         d = histogram_data(self.scorer, at.comparison, variable, (at.value, at.shares))
         self.hist = d
-        top = float(max(d["repaid"].max(initial=0), d["defaulted"].max(initial=0), 1.0))
+        x_ticks, y_ticks = histogram_ticks(d, unit_kind(self.scorer, variable) == "probability")
+        self.hist_ticks = (x_ticks, y_ticks)
         with hold(self.hx, self.hy, self.hist_x_axis, self.hist_y_axis, self.bars,
                   self.bar_tooltip, self.client_line):
-            self.hist_x_axis.tick_values = nice_ticks(
-                [*d["x"], d["human_value"]] if not np.isnan(d["human_value"]) else d["x"])
+            if x_ticks:
+                self.hx.min, self.hx.max = x_ticks[0], x_ticks[-1]
+            self.hist_x_axis.tick_values = x_ticks
             self.hist_x_axis.tick_format = tick_format(self.scorer, variable)
-            self.hy.min, self.hy.max = 0.0, top * 1.08
-            self.hist_y_axis.tick_values = nice_ticks([0.0, top * 1.08], 5)
+            self.hy.min, self.hy.max = y_ticks[0], y_ticks[-1]
+            self.hist_y_axis.tick_values = y_ticks
             self.bars.x = d["x"]
             self.bars.y = [d["repaid"], d["defaulted"]]
             self.hist_x_axis.label = variable_label(self.scorer, variable, lang)
@@ -370,7 +381,7 @@ class ComparisonPanel(Panel):
                 self.client_line.x, self.client_line.y = [], []
             else:
                 self.client_line.x = [d["human_value"], d["human_value"]]
-                self.client_line.y = [0.0, top * 1.05]
+                self.client_line.y = [0.0, y_ticks[-1]]
         if np.isnan(d["human_value"]) or d["percentile"] != d["percentile"]:
             self.position.value = esc(tr("position_missing", lang))
         else:
@@ -412,8 +423,15 @@ class ComparisonPanel(Panel):
             else:
                 self.client_point.x, self.client_point.y = [cx], [cy]
             xs, ys = self._ticks
-            self.scatter_x_axis.tick_values = nice_ticks(np.r_[xs, [cx]])
-            self.scatter_y_axis.tick_values = nice_ticks(np.r_[ys, [cy]])
+            x_ticks = scatter_ticks(self.scorer, xv, np.r_[xs, [cx]])
+            y_ticks = scatter_ticks(self.scorer, yv, np.r_[ys, [cy]])
+            self.scatter_ticks = (x_ticks, y_ticks)
+            if x_ticks:
+                self.sx.min, self.sx.max = x_ticks[0], x_ticks[-1]
+            if y_ticks:
+                self.sy.min, self.sy.max = y_ticks[0], y_ticks[-1]
+            self.scatter_x_axis.tick_values = x_ticks
+            self.scatter_y_axis.tick_values = y_ticks
             self.scatter_x_axis.tick_format = tick_format(self.scorer, xv)
             self.scatter_y_axis.tick_format = tick_format(self.scorer, yv)
             self.scatter_x_axis.label = variable_label(self.scorer, xv, lang)

@@ -11,6 +11,7 @@ import ipywidgets as W
 from .panel import Panel, hold
 from .safe import esc, tag
 from .text import interpretation, probability_text, tr
+from .ticks import axis_ticks
 from .theme import (
     BAND_COLOURS,
     BLUE,
@@ -33,11 +34,13 @@ def gauge_max(probability: float, threshold: float) -> float:
 
 
 def gauge_data(probability: float, threshold: float) -> dict:
-    """What the gauge marks show (percent): the zones, the client's bar, the threshold."""
+    """What the gauge marks show (percent): the zones, the client's bar, the threshold,
+    and the axis's round ticks from 0 to the right end."""
     p, t = 100 * probability, 100 * threshold
     top = gauge_max(probability, threshold)
     return {"max": top, "zones_x": [[0.0, t], [t, top]], "bar_x": [0.0, p],
-            "threshold_x": [t, t], "probability": p, "threshold": t}
+            "threshold_x": [t, t], "probability": p, "threshold": t,
+            "ticks": axis_ticks([0.0, top], 6, zero=True)}
 
 
 class ScorePanel(Panel):
@@ -67,7 +70,7 @@ class ScorePanel(Panel):
         self.interpretation = W.HTML()
         self.interpretation.add_class("sc-interpretation")
 
-        self.x = bq.LinearScale(min=0.0, max=40.0)
+        self.x = bq.LinearScale(min=0.0, max=40.0, allow_padding=False)
         self.y = bq.LinearScale(min=-1.0, max=1.0)
         scales = {"x": self.x, "y": self.y}
         self.zones = bq.Lines(x=[[0, 1], [1, 2]], y=[[0, 0], [0, 0]], scales=scales,
@@ -135,9 +138,10 @@ class ScorePanel(Panel):
                               f"{BAND_COLOURS[score.risk_band]};padding-left:6px")
         self.interpretation.value = esc(interpretation(
             score.probability, score.threshold, score.decision, score.risk_band, lang))
-        with hold(self.x, self.zones, self.bar, self.threshold_line, self.threshold_label,
-                  self.client_label):
-            self.x.max = d["max"]
+        with hold(self.x, self.axis, self.zones, self.bar, self.threshold_line,
+                  self.threshold_label, self.client_label):
+            self.x.min, self.x.max = 0.0, d["max"]
+            self.axis.tick_values = d["ticks"]
             self.zones.x = d["zones_x"]
             self.bar.x = d["bar_x"]
             self.bar.colors = [colour]
