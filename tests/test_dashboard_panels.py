@@ -708,6 +708,38 @@ def test_no_figure_or_mark_is_rebuilt_on_switch(app, scorer):
     assert [id(w) for w in walk(app.widget)] == widgets_before
 
 
+def test_marks_change_their_attributes_in_one_message(app, scorer, monkeypatch):
+    """bqplot's idiom: the attributes of a mark (and of its scales and axes) that change
+    together reach the browser in one update message (``mark.hold_sync()``), so that the
+    browser never draws new x against old y."""
+    sent = []
+    original = W.Widget._send
+
+    def record(widget, msg, buffers=None):
+        if isinstance(widget, (bq.Mark, bq.Axis, bq.Scale)) and msg.get("method") == "update":
+            sent.append((id(widget), type(widget).__name__, sorted(msg["state"])))
+        return original(widget, msg, buffers)
+
+    monkeypatch.setattr(W.Widget, "_send", record)
+    actions = [lambda cid=cid: app.show_client(cid) for cid in some_ids(scorer)]
+    actions += [lambda: setattr(app.state, "unit", "logodds"),
+                lambda: setattr(app.state, "unit", "probability"),
+                lambda: setattr(app.state, "reference", "similar"),
+                lambda: setattr(app.state, "reference", "all"),
+                lambda: app.set_lang("en"), lambda: app.set_lang("fr")]
+    drawn = 0
+    for action in actions:
+        sent.clear()
+        action()
+        drawn += len(sent)
+        counts: dict = {}
+        for key, name, keys in sent:
+            counts.setdefault((key, name), []).append(keys)
+        repeated = {name: keys for (_, name), keys in counts.items() if len(keys) > 1}
+        assert repeated == {}, repeated
+    assert drawn > 20, "nothing was drawn"
+
+
 # ----------------------------------------------------------------------------- notebook
 def test_notebook_is_thin_parametrised_and_without_outputs():
     nb = json.loads((ROOT / "dashboard.ipynb").read_text())

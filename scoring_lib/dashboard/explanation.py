@@ -375,58 +375,60 @@ class ExplanationPanel(Panel):
                     f"{tr('force_client', lang)} {number(force['output'], 2, lang)}"]
         self.force_data, self.waterfall_data = force, steps
         self.reasons.value = reasons_html(explanation, lang)
-        self.scale_texts(lang, unit)
-        segs = force["segments"] or [{"start": base, "end": base, "contribution": 0.0,
-                                      "others": 0, "label": "", "group": ""}]
-        lo = min(min(x["start"], x["end"]) for x in segs + [{"start": base, "end": base}])
-        hi = max(max(x["start"], x["end"]) for x in segs + [{"start": base, "end": base}])
-        pad = 0.1 * max(hi - lo, 0.1)  # room for the end labels, centred on their lines
-        ticks = axis_ticks([lo - pad, hi + pad], 7)
-        placed = place_labels(segs, ticks[0], ticks[-1])
-        with hold(self.fx, self.force_axis, self.force_bands, self.force_marks,
-                  self.force_labels, self.force_ends):
-            self.fx.min, self.fx.max = ticks[0], ticks[-1]
-            self.force_axis.tick_values = ticks
-            self.force_bands.x = [[x["start"], x["end"]] for x in segs]
-            self.force_bands.y = [[0.0, 0.0] for _ in segs]
-            self.force_bands.colors = [_colour(x) for x in segs]
-            self.force_bands.labels = [x["label"] for x in segs]
-            self.force_marks.x = [[base, base], [force["output"], force["output"]]]
-            self.force_labels.x = [x for x, _, _ in placed]
-            self.force_labels.y = [y for _, y, _ in placed]
-            self.force_labels.text = [t for _, _, t in placed]
-            self.force_ends.x = [base, force["output"]]
-            self.force_ends.text = ends
-        st = steps["steps"]
-        n = len(st)
-        lo = min([base, *(min(x["start"], x["end"]) for x in st)])
-        hi = max([base, *(max(x["start"], x["end"]) for x in st)])
-        pad = 0.08 * max(hi - lo, 0.1)
-        ticks = axis_ticks([lo - pad, hi + pad], 6)
-        rows = [float(n - 1 - i) for i in range(n)]
-        # the average client's label above the first step, this client's below the last
-        # one: never on top of each other, however close the two lines are
-        with hold(self.wx, self.wy, self.waterfall_axis, self.steps, self.waterfall_marks,
-                  self.waterfall_ends, self.step_names, self.step_values):
-            self.wx.min, self.wx.max = ticks[0], ticks[-1]
-            self.waterfall_axis.tick_values = ticks
-            self.wy.min, self.wy.max = -1.05, max(n, 1) + 0.2
-            self.steps.x = [[x["start"], x["end"]] for x in st]
-            self.steps.y = [[r, r] for r in rows]
-            self.steps.colors = [_colour(x) for x in st]
-            self.steps.labels = [x["label"] for x in st]
-            self.waterfall_marks.x = [[base, base], [steps["output"], steps["output"]]]
-            self.waterfall_marks.y = [[-0.5, n - 0.5], [-0.5, n - 0.5]]
-            self.waterfall_ends.x = [base, steps["output"]]
-            self.waterfall_ends.y = [n - 0.25, -0.85]
-            self.waterfall_ends.text = ends
-            self.step_names.x = [0.0] * n
-            self.step_names.y = rows
-            self.step_names.text = [short(x["label"], 40) for x in st]
-            self.step_values.x = [max(x["start"], x["end"]) for x in st]
-            self.step_values.y = rows
-            self.step_values.text = [points_text(x["contribution"], lang) if points
-                                     else signed(x["contribution"], lang) for x in st]
+        # the axes' labels change with the scale: in the same message as their ticks
+        with hold(self.force_axis, self.waterfall_axis):
+            self.scale_texts(lang, unit)
+            segs = force["segments"] or [{"start": base, "end": base, "contribution": 0.0,
+                                          "others": 0, "label": "", "group": ""}]
+            lo = min(min(x["start"], x["end"]) for x in segs + [{"start": base, "end": base}])
+            hi = max(max(x["start"], x["end"]) for x in segs + [{"start": base, "end": base}])
+            pad = 0.1 * max(hi - lo, 0.1)  # room for the end labels, centred on their lines
+            ticks = axis_ticks([lo - pad, hi + pad], 7)
+            placed = place_labels(segs, ticks[0], ticks[-1])
+            with hold(self.fx, self.force_axis, self.force_bands, self.force_marks,
+                      self.force_labels, self.force_ends):
+                self.fx.min, self.fx.max = ticks[0], ticks[-1]
+                self.force_axis.tick_values = ticks
+                self.force_bands.x = [[x["start"], x["end"]] for x in segs]
+                self.force_bands.y = [[0.0, 0.0] for _ in segs]
+                self.force_bands.colors = [_colour(x) for x in segs]
+                self.force_bands.labels = [x["label"] for x in segs]
+                self.force_marks.x = [[base, base], [force["output"], force["output"]]]
+                self.force_labels.x = [x for x, _, _ in placed]
+                self.force_labels.y = [y for _, y, _ in placed]
+                self.force_labels.text = [t for _, _, t in placed]
+                self.force_ends.x = [base, force["output"]]
+                self.force_ends.text = ends
+            st = steps["steps"]
+            n = len(st)
+            lo = min([base, *(min(x["start"], x["end"]) for x in st)])
+            hi = max([base, *(max(x["start"], x["end"]) for x in st)])
+            pad = 0.08 * max(hi - lo, 0.1)
+            ticks = axis_ticks([lo - pad, hi + pad], 6)
+            rows = [float(n - 1 - i) for i in range(n)]
+            # the average client's label above the first step, this client's below the last
+            # one: never on top of each other, however close the two lines are
+            with hold(self.wx, self.wy, self.waterfall_axis, self.steps, self.waterfall_marks,
+                      self.waterfall_ends, self.step_names, self.step_values):
+                self.wx.min, self.wx.max = ticks[0], ticks[-1]
+                self.waterfall_axis.tick_values = ticks
+                self.wy.min, self.wy.max = -1.05, max(n, 1) + 0.2
+                self.steps.x = [[x["start"], x["end"]] for x in st]
+                self.steps.y = [[r, r] for r in rows]
+                self.steps.colors = [_colour(x) for x in st]
+                self.steps.labels = [x["label"] for x in st]
+                self.waterfall_marks.x = [[base, base], [steps["output"], steps["output"]]]
+                self.waterfall_marks.y = [[-0.5, n - 0.5], [-0.5, n - 0.5]]
+                self.waterfall_ends.x = [base, steps["output"]]
+                self.waterfall_ends.y = [n - 0.25, -0.85]
+                self.waterfall_ends.text = ends
+                self.step_names.x = [0.0] * n
+                self.step_names.y = rows
+                self.step_names.text = [short(x["label"], 40) for x in st]
+                self.step_values.x = [max(x["start"], x["end"]) for x in st]
+                self.step_values.y = rows
+                self.step_values.text = [points_text(x["contribution"], lang) if points
+                                         else signed(x["contribution"], lang) for x in st]
 
     # ------------------------------------------------------------------ tooltips
     @staticmethod
