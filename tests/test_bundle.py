@@ -379,6 +379,19 @@ def test_the_model_package_gives_every_public_name_on_first_use(package):
         model.nothing  # noqa: B018
 
 
+def test_the_modules_that_left_the_model_package_are_still_found_there():
+    """``from scoring_lib.model import plots`` (the modelling notebook of a build before the
+    split did so) gives the module at its new home."""
+    from scoring_lib.bundle import store
+    from scoring_lib.model import bundle, build, estimators, plots, tiles
+    from scoring_lib.model.pipeline import build as new_build
+    from scoring_lib.model.report import plots as new_plots
+
+    assert bundle is store and build is new_build and plots is new_plots
+    assert estimators.__name__ == "scoring_lib.model.training.estimators"
+    assert tiles.__name__ == "scoring_lib.bundle.tiles"
+
+
 # ----------------------------------------------------------- values of an edited manifest
 class _Delete:
     def __repr__(self) -> str:

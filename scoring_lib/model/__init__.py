@@ -42,6 +42,16 @@ _NAMES = {
                         "summary_metrics", "threshold_for", "training_record"),
 }
 _MODULE_OF = {name: module for module, names in _NAMES.items() for name in names}
+#: the modules that lived in this package before it was split (``from scoring_lib.model
+#: import plots`` keeps working; ``scoring_lib.model.plots`` as a dotted path does not)
+_MOVED = {
+    "bundle": "scoring_lib.bundle.store",
+    **{name: f"scoring_lib.bundle.{name}" for name in ("errors", "manifest", "tiles")},
+    **{name: f".training.{name}" for name in ("calibration", "cost", "cv", "estimators",
+                                              "inputs", "metrics", "train")},
+    **{name: f".pipeline.{name}" for name in ("build", "fingerprint")},
+    **{name: f".report.{name}" for name in ("eda", "plots")},
+}
 
 __all__ = [
     "LABELS",
@@ -87,6 +97,8 @@ __all__ = [
 
 
 def __getattr__(name: str):
+    if name in _MOVED:
+        return importlib.import_module(_MOVED[name], __name__)
     module = _MODULE_OF.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
