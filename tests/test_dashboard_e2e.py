@@ -9,6 +9,7 @@ the playwright package the tests fail in CI (``CI`` set) and are skipped elsewhe
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 import time
@@ -428,6 +429,93 @@ def test_group_reference_then_a_filter_change_keeps_the_comparison(page, scorer)
     wait_text(page, "sc-results-count", lambda t: first_int(t) == len(scorer.client_ids),
               "filters cleared")
     assert "n'a pas pu" not in text_of(page, "sc-message")
+
+
+def svg_texts(page, css: str, selector: str = "text") -> list[str]:
+    """The texts of the SVG elements ``selector`` in the figure ``.css`` (as drawn)."""
+    return page.locator(f".{css}").first.evaluate(
+        "(el, sel) => Array.from(el.querySelectorAll('svg ' + sel), t => t.textContent)",
+        selector)
+
+
+def tick_numbers(page, css: str) -> list[float]:
+    """The numbers an axis of ``.css`` shows under its ticks (the horizontal axis first)."""
+    texts = svg_texts(page, css, "g.axis g.tick text")
+    return [float(squash(t).replace("\u2212", "-").replace(",", "")) for t in texts if t]
+
+
+def assert_round_ticks(ticks: list[float], what: str, zero: bool = False) -> None:
+    assert len(ticks) >= 3, f"{what}: ticks {ticks}"
+    steps = {round(b - a, 9) for a, b in zip(ticks, ticks[1:])}
+    assert len(steps) == 1, f"{what}: uneven ticks {ticks}"
+    step = steps.pop()
+    mantissa = step / 10 ** math.floor(math.log10(step))
+    assert any(abs(mantissa - m) < 1e-9 for m in (1, 2, 2.5, 5)), f"{what}: {ticks}"
+    assert all(abs(t / step - round(t / step)) < 1e-9 for t in ticks), f"{what}: {ticks}"
+    if zero:
+        assert ticks[0] == 0, f"{what}: {ticks}"
+
+
+AXIS_POINTS = {"fr": "Effet sur la probabilité de défaut (points)",
+               "en": "Effect on the probability of default (points)"}
+ENDS = {"fr": ("Client moyen", "Ce client"), "en": ("Average client", "This client")}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_screenshots_in_probability_points_with_round_axes(page, scorer, lang):
+    """Issue 11's proof: the page in French and in English, a granted and a refused client,
+    explanations in probability points, round axes (read from the drawn SVG), the search
+    button whole; ``test-artifacts/dashboard-{fr,en}-{granted,refused}.png``."""
+    first, _, _ = pick_clients(scorer)
+    clients = scorer.clients
+    chosen = {}
+    for decision in ("granted", "refused"):
+        chosen[decision] = next(int(c) for c in scorer.client_ids
+                                if str(clients.loc[c, "decision"]) == decision)
+    page.locator(".sc-lang button", has_text=lang.upper()).click()
+    wait_text(page, "sc-search-button", lambda t: t.strip() == ("Afficher" if lang == "fr"
+                                                                 else "Show"),
+              f"the page in {lang}")
+    for decision, cid in chosen.items():
+        show(page, cid)
+        score = scorer.score(cid)
+        wait_text(page, "sc-decision",
+                  lambda t: squash(t) == squash(DECISIONS[lang][decision]), decision)
+        explanation = scorer.explain(cid, lang=lang)
+        average = f"{ENDS[lang][0]} {percent(explanation.base_probability, lang)}"
+        this = f"{ENDS[lang][1]} {percent(score.probability, lang)}"
+        deadline = time.monotonic() + STEP_TIMEOUT_MS / 1000
+        while time.monotonic() < deadline and this not in squash(
+                " ".join(svg_texts(page, "sc-force"))):
+            time.sleep(0.2)
+        for css in ("sc-force", "sc-waterfall"):
+            texts = svg_texts(page, css)
+            joined = squash(" ".join(texts))
+            assert squash(AXIS_POINTS[lang]) in joined, (css, texts)
+            assert squash(average) in joined and squash(this) in joined, (css, texts)
+            assert_round_ticks(tick_numbers(page, css), f"{css} of {cid}")
+        values = [squash(t) for t in svg_texts(page, "sc-waterfall", "text.label")
+                  if t.strip().endswith("points")]
+        assert values and all(re.fullmatch(r"[+\u2212]\d+[.,]\d{1,2}points", v)
+                              for v in values), values
+        assert ("," in values[0]) == (lang == "fr")
+        gauge = tick_numbers(page, "sc-gauge")
+        assert_round_ticks(gauge, f"gauge of {decision} client {cid}", zero=True)
+        assert gauge[-1] >= 100 * max(score.probability, score.threshold)
+        shares = tick_numbers(page, "sc-compare-hist")
+        assert min(shares) >= 0
+        # the search button is whole: inside its card, its words not cut
+        box = page.locator(".sc-search-button").first.evaluate("""b => {
+            const r = b.getBoundingClientRect();
+            let card = b.closest('.sc-card').getBoundingClientRect();
+            return {right: r.right, card: card.right, scroll: b.scrollWidth,
+                    client: b.clientWidth};
+        }""")
+        assert box["right"] <= box["card"] and box["scroll"] <= box["client"], box
+        screenshot(page, f"{lang}-{decision}")
+    page.locator(".sc-lang button", has_text="FR").click()
+    wait_text(page, "sc-search-button", lambda t: t.strip() == "Afficher", "back in French")
+    show(page, first)
 
 
 def test_no_console_error_during_the_session(session, server):

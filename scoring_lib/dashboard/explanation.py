@@ -147,7 +147,7 @@ def group_details(scorer, client_id, grouped, lang: str,
 
 
 def place_labels(segments, lo: float, hi: float, width_px: float = 820.0,
-                 char_px: float = 6.6, rows=(0.36, -0.5)) -> list[tuple[float, float, str]]:
+                 char_px: float = 6.6, rows=(0.52, -0.5)) -> list[tuple[float, float, str]]:
     """Names of the largest single-group bands, centred on their band, on two rows (above
     and below the bands); a name that would overlap one already placed on both rows is left
     out (its tooltip still says it). Returns ``(x, y, text)`` triples."""

@@ -225,13 +225,17 @@ class SearchPanel(Panel):
         self._updating = False
 
         self.title = W.HTML()
+        # the box takes what the button leaves (min_width 0: it may shrink below its
+        # default 300 px, so that the button is never pushed out of the card)
         self.search = W.Combobox(options=[], ensure_option=False, placeholder="",
-                                 layout=W.Layout(width="190px", flex="1 1 auto"))
+                                 layout=W.Layout(width="auto", flex="1 1 auto",
+                                                 min_width="0"))
         self.search.add_class("sc-search")
         self.search.observe(self._suggest, "value")
         self.search.on_msg(self._on_message)
         self.button = W.Button(button_style="primary", icon="search",
-                               layout=W.Layout(width="112px", min_width="112px"))
+                               layout=W.Layout(width="auto", min_width="112px",
+                                               flex="0 0 auto"))
         self.button.add_class("sc-search-button")
         self.button.on_click(lambda _: self._show())
 

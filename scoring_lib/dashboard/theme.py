@@ -53,6 +53,8 @@ CSS = Html("""
 .sc-info td.sc-value { font-weight: 600; }
 .sc-results .sc-row .widget-html-content { font-size: 13px; }
 .sc-pick button, button.sc-pick { font-weight: 600; }
+.sc-search input { min-width: 0; }
+.sc-search-button { overflow: visible; padding: 0 10px; }
 .sc-lang { justify-content: flex-end; }
 .sc-tooltip .widget-html-content { background: #FFFFFF; border: 1px solid #9FB3C8;
   padding: 6px 8px; border-radius: 4px; font-size: 13px; }
