@@ -28,8 +28,8 @@ import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
 from scoring_lib.bundle.tiles import FeatureTiles, write_tiles
+from scoring_lib.data.schema import KEY, TARGET
 
-KEY = "SK_ID_CURR"
 
 
 def stats(times) -> str:
@@ -139,7 +139,7 @@ def main(argv=None) -> int:
     p.add_argument("--queries", type=int, default=300)
     args = p.parse_args(argv)
     table = pq.read_table(args.features).slice(0, args.rows)
-    table = table.drop_columns([c for c in ("TARGET",) if c in table.column_names])
+    table = table.drop_columns([c for c in (TARGET,) if c in table.column_names])
     with open("/proc/loadavg") as f:
         print(f"{table.num_rows:,d} clients x {table.num_columns - 1} features, sizes and "
               f"column times scaled to {args.full_rows:,d} clients; load average "

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from scoring_lib.data import load_tables
+from scoring_lib.data.schema import BUREAU_KEY, KEY
 from scoring_lib.data.synth import generate_tables, synthesize
 from scoring_lib.features import build_features
 from scoring_lib.features.monthly import INSTAL, family_features
@@ -68,14 +69,14 @@ INSTAL_AGGS = {"NUM_INSTALMENT_VERSION": ["nunique"], "DPD": ["max", "mean", "su
 
 def pandas_installments(ins: pd.DataFrame) -> pd.DataFrame:
     """The kernel's installments aggregation with pandas groupby (same 26 outputs)."""
-    d = ins[["SK_ID_CURR", "NUM_INSTALMENT_VERSION", "AMT_INSTALMENT", "AMT_PAYMENT",
+    d = ins[[KEY, "NUM_INSTALMENT_VERSION", "AMT_INSTALMENT", "AMT_PAYMENT",
              "DAYS_ENTRY_PAYMENT"]].copy()
     inst = ins["AMT_INSTALMENT"]
     d["PAYMENT_PERC"] = ins["AMT_PAYMENT"] / inst.where(inst != 0)
     d["PAYMENT_DIFF"] = inst - ins["AMT_PAYMENT"]
     late = ins["DAYS_ENTRY_PAYMENT"] - ins["DAYS_INSTALMENT"]
     d["DPD"], d["DBD"] = late.clip(lower=0), (-late).clip(lower=0)
-    grouped = d.groupby("SK_ID_CURR")
+    grouped = d.groupby(KEY)
     out = grouped.agg(INSTAL_AGGS)
     out[("COUNT", "size")] = grouped.size()
     return out
@@ -83,11 +84,11 @@ def pandas_installments(ins: pd.DataFrame) -> pd.DataFrame:
 
 def pandas_balance(bb: pd.DataFrame) -> pd.DataFrame:
     codes = bb["STATUS"].cat.codes.to_numpy()
-    d = pd.DataFrame({"SK_ID_BUREAU": bb["SK_ID_BUREAU"], "MONTHS_BALANCE": bb["MONTHS_BALANCE"]})
+    d = pd.DataFrame({BUREAU_KEY: bb[BUREAU_KEY], "MONTHS_BALANCE": bb["MONTHS_BALANCE"]})
     for k in range(8):
         d[f"S{k}"] = (codes == k).astype(np.float64)
-    return d.groupby("SK_ID_BUREAU").agg({"MONTHS_BALANCE": ["min", "max", "size"],
-                                          **{f"S{k}": ["mean"] for k in range(8)}})
+    return d.groupby(BUREAU_KEY).agg({"MONTHS_BALANCE": ["min", "max", "size"],
+                                      **{f"S{k}": ["mean"] for k in range(8)}})
 
 
 def polars_part(ins, bb, clients):
@@ -105,7 +106,7 @@ def duckdb_part(ins, bb, clients):
 
     con = duckdb.connect()
     con.execute("SET threads = 2")
-    con.register("ins", ins[["SK_ID_CURR", "NUM_INSTALMENT_VERSION", "DAYS_INSTALMENT",
+    con.register("ins", ins[[KEY, "NUM_INSTALMENT_VERSION", "DAYS_INSTALMENT",
                              "DAYS_ENTRY_PAYMENT", "AMT_INSTALMENT", "AMT_PAYMENT"]])
     a = con.execute("""
         WITH d AS (SELECT *, CASE WHEN AMT_INSTALMENT <> 0 THEN AMT_PAYMENT / AMT_INSTALMENT
@@ -119,7 +120,7 @@ def duckdb_part(ins, bb, clients):
           max(AMT_PAYMENT), avg(AMT_PAYMENT), sum(AMT_PAYMENT), max(DAYS_ENTRY_PAYMENT),
           avg(DAYS_ENTRY_PAYMENT), sum(DAYS_ENTRY_PAYMENT)
         FROM d GROUP BY SK_ID_CURR""").df()
-    con.register("bb", pd.DataFrame({"SK_ID_BUREAU": bb["SK_ID_BUREAU"],
+    con.register("bb", pd.DataFrame({BUREAU_KEY: bb[BUREAU_KEY],
                                      "MONTHS_BALANCE": bb["MONTHS_BALANCE"],
                                      "S": bb["STATUS"].cat.codes}))
     shares = ", ".join(f"avg(CASE WHEN S = {k} THEN 1.0 ELSE 0.0 END)" for k in range(8))
@@ -158,8 +159,8 @@ def measure(item: str, args) -> None:
     n_features = len(features.metadata)
     features = None  # free it before the baselines
     ins = tables["installments_payments"]
-    clients = pd.Index(np.concatenate([tables["application_train"]["SK_ID_CURR"].to_numpy(),
-                                       tables["application_test"]["SK_ID_CURR"].to_numpy()]))
+    clients = pd.Index(np.concatenate([tables["application_train"][KEY].to_numpy(),
+                                       tables["application_test"][KEY].to_numpy()]))
     ours, _ = timed(lambda: family_features(INSTAL, ins, clients), args.repeat)
     base, _ = timed(lambda: pandas_installments(ins), args.repeat)
     print(f"{n_train + n_test:>9,d} {child:>12,d} {n_features:>8d} {build:>9.2f} "

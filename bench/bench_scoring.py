@@ -32,9 +32,10 @@ from pathlib import Path
 
 import numpy as np
 
+from scoring_lib.data.schema import KEY, TARGET
+
 ROOT = Path(__file__).resolve().parents[1]
 FULL = (307_511, 48_744)
-KEY = "SK_ID_CURR"
 GROUPS = ({"gender": "F", "age": (30, 40)},
           {"family_status": "Married", "income_type": "Working", "credit": (200_000, None)},
           {"education": "Higher education", "contract_type": "Cash loans"},
@@ -98,7 +99,7 @@ def make_bundle(out: Path, clients: str, data: str | None, features: str | None,
                                              "cv_auc": float(roc_auc_score(sample.y, raw))}})
     del trainer, sample, data_all, model
     apps = pd.concat([tables["application_train"], tables["application_test"]],
-                     ignore_index=True).drop(columns=["TARGET"])
+                     ignore_index=True).drop(columns=[TARGET])
     complete_bundle(staging, out, frame, apps, {"cost_fn": 10.0, "cost_fp": 1.0,
                                                 "name": out.name}, metadata)
     print(f"  bundle written to {out} ({time.perf_counter() - start:.0f} s)", flush=True)

@@ -18,36 +18,37 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 
+from scoring_lib.data.schema import BUREAU_KEY, KEY, PREVIOUS_KEY, TARGET
 from scoring_lib.data.synth import generate_tables
 
 
 def child_aggregates(t: dict) -> pd.DataFrame:
     b = t["bureau"].assign(active=lambda f: f.CREDIT_ACTIVE == "Active",
                            overdue=lambda f: f.CREDIT_DAY_OVERDUE > 0)
-    bureau = b.groupby("SK_ID_CURR").agg(
-        B_count=("SK_ID_BUREAU", "size"), B_active=("active", "mean"),
+    bureau = b.groupby(KEY).agg(
+        B_count=(BUREAU_KEY, "size"), B_active=("active", "mean"),
         B_debt=("AMT_CREDIT_SUM_DEBT", "sum"), B_last=("DAYS_CREDIT", "max"),
         B_overdue=("overdue", "max"), B_max_overdue=("AMT_CREDIT_MAX_OVERDUE", "max"))
     bb = t["bureau_balance"]
     late_months = bb.STATUS.isin(list("12345")).groupby(bb.SK_ID_BUREAU).mean()
-    bb_late = b.join(late_months.rename("late"), on="SK_ID_BUREAU").groupby(
-        "SK_ID_CURR").late.mean().rename("BB_late")
+    bb_late = b.join(late_months.rename("late"), on=BUREAU_KEY).groupby(
+        KEY).late.mean().rename("BB_late")
     p = t["previous_application"].assign(
         refused=lambda f: f.NAME_CONTRACT_STATUS == "Refused",
         asked=lambda f: f.AMT_APPLICATION / f.AMT_CREDIT.replace(0, np.nan))
-    prev = p.groupby("SK_ID_CURR").agg(P_count=("SK_ID_PREV", "size"),
-                                       P_refused=("refused", "mean"), P_asked=("asked", "mean"),
-                                       P_last=("DAYS_DECISION", "max"))
+    prev = p.groupby(KEY).agg(P_count=(PREVIOUS_KEY, "size"),
+                              P_refused=("refused", "mean"), P_asked=("asked", "mean"),
+                              P_last=("DAYS_DECISION", "max"))
     i = t["installments_payments"]
     i = i.assign(dpd=(i.DAYS_ENTRY_PAYMENT - i.DAYS_INSTALMENT).clip(lower=0),
                  late=i.DAYS_ENTRY_PAYMENT > i.DAYS_INSTALMENT,
                  paid=i.AMT_PAYMENT / i.AMT_INSTALMENT.replace(0, np.nan))
-    inst = i.groupby("SK_ID_CURR").agg(I_dpd=("dpd", "mean"), I_late=("late", "mean"),
-                                       I_paid=("paid", "mean"), I_dpd_max=("dpd", "max"))
-    pos = t["POS_CASH_balance"].groupby("SK_ID_CURR").agg(POS_dpd_max=("SK_DPD", "max"))
+    inst = i.groupby(KEY).agg(I_dpd=("dpd", "mean"), I_late=("late", "mean"),
+                              I_paid=("paid", "mean"), I_dpd_max=("dpd", "max"))
+    pos = t["POS_CASH_balance"].groupby(KEY).agg(POS_dpd_max=("SK_DPD", "max"))
     cc = t["credit_card_balance"]
     cc = cc.assign(util=cc.AMT_BALANCE / cc.AMT_CREDIT_LIMIT_ACTUAL.replace(0, np.nan))
-    card = cc.groupby("SK_ID_CURR").agg(CC_util=("util", "mean"), CC_dpd=("SK_DPD", "max"))
+    card = cc.groupby(KEY).agg(CC_util=("util", "mean"), CC_dpd=("SK_DPD", "max"))
     return pd.concat([bureau, bb_late, prev, inst, pos, card], axis=1)
 
 
@@ -57,8 +58,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     t = dict(generate_tables(args.clients, 0, args.seed))
-    app = t["application_train"].set_index("SK_ID_CURR")
-    y = app.pop("TARGET")
+    app = t["application_train"].set_index(KEY)
+    y = app.pop(TARGET)
     everything = app.join(child_aggregates(t))
     print(f"{args.clients:,d} clients, seed {args.seed}, TARGET rate {y.mean():.4f}")
     for col in ("EXT_SOURCE_3", "EXT_SOURCE_2", "EXT_SOURCE_1", "DAYS_BIRTH", "DAYS_EMPLOYED",

@@ -10,6 +10,8 @@ import signal
 import sys
 import threading
 
+from .paths import DATA_RAW, DEMO_BUNDLE
+
 
 class _ArgumentsError(Exception):
     """A combination of arguments that cannot work (``str``: the sentence to print)."""
@@ -60,7 +62,7 @@ def _cmd_check(args) -> int:
     except DataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(tables.report.summary())
+    print("\n".join(tables.report.summary()))
     return 0
 
 
@@ -261,10 +263,10 @@ def build_parser() -> argparse.ArgumentParser:
                    "a temporary file inside the build)")
     p.set_defaults(func=_cmd_build)
 
-    p = sub.add_parser("demo", help="generate the demo data if absent and build artifacts/demo "
+    p = sub.add_parser("demo", help=f"generate the demo data if absent and build {DEMO_BUNDLE} "
                        "(skipped when the bundle is up to date)")
-    p.add_argument("--data", default="data/raw", help="data folder (default data/raw)")
-    p.add_argument("--out", default="artifacts/demo", help="bundle folder (default artifacts/demo)")
+    p.add_argument("--data", default=DATA_RAW, help=f"data folder (default {DATA_RAW})")
+    p.add_argument("--out", default=DEMO_BUNDLE, help=f"bundle folder (default {DEMO_BUNDLE})")
     p.add_argument("--clients", type=_positive, default=30_000,
                    help="training clients generated when the data folder is empty (default 30000)")
     p.add_argument("--test-clients", type=_non_negative, default=5_000,
@@ -275,7 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("score", help="score one client of a bundle and explain the decision "
                        "in plain words (probability, decision, threshold, reasons)")
-    p.add_argument("--bundle", required=True, help="bundle folder, e.g. artifacts/demo")
+    p.add_argument("--bundle", required=True, help=f"bundle folder, e.g. {DEMO_BUNDLE}")
     p.add_argument("--client", type=int, required=True, help="the client's SK_ID_CURR")
     p.add_argument("--lang", choices=("fr", "en"), default="fr",
                    help="language of the reasons (default fr)")
@@ -285,7 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="serve the advisor dashboard (dashboard.ipynb) with Voila "
                        "on a bundle; token required off loopback")
-    p.add_argument("--bundle", required=True, help="bundle folder, e.g. artifacts/demo "
+    p.add_argument("--bundle", required=True, help=f"bundle folder, e.g. {DEMO_BUNDLE} "
                    "(checked before the server starts)")
     p.add_argument("--port", type=_port, default=8866, help="port (default 8866; no other "
                    "port is tried when it is taken)")

@@ -322,3 +322,13 @@ def test_training_writes_no_catboost_info(tmp_path, monkeypatch):
     y = (X["amount"] + rng.normal(size=200) > 0).astype(int)
     CatBoostModel(iterations=5, depth=2).fit(X, y)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_makefile_default_paths_are_those_of_scoring_lib_paths():
+    """`make demo` and `scoring demo` without arguments use the same folders: the Makefile's
+    defaults (the Make side) are scoring_lib.paths' (the Python side)."""
+    from scoring_lib import paths
+
+    text = (ROOT / "Makefile").read_text()
+    defaults = dict(re.findall(r"^(DATA_RAW|DEMO_BUNDLE) \?= (\S+)\s*$", text, re.M))
+    assert defaults == {"DATA_RAW": paths.DATA_RAW, "DEMO_BUNDLE": paths.DEMO_BUNDLE}

@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 import pandas as pd
 
-from ..model.training.inputs import KEY
+from ..data.schema import KEY, TARGET
 from .errors import BundleError
 
 FORMAT = "scoring_lib.bundle"
@@ -354,9 +354,9 @@ def check_scores(scores: pd.DataFrame, manifest: dict, bundle) -> None:
     def fail(detail: str) -> BundleError:
         return BundleError(detail, bundle, SCORES_FILE)
 
-    missing = [c for c in ("SAMPLE", "TARGET", "PROBA", "DECISION") if c not in scores]
+    missing = [c for c in ("SAMPLE", TARGET, "PROBA", "DECISION") if c not in scores]
     if scores.index.name != KEY or missing:
-        raise fail(f"expected the columns {KEY}, SAMPLE, TARGET, PROBA and DECISION; "
+        raise fail(f"expected the columns {KEY}, SAMPLE, {TARGET}, PROBA and DECISION; "
                    f"missing {', '.join(([KEY] if scores.index.name != KEY else []) + missing)}")
     rows = manifest["client_tables"]["features"]["rows"]
     if len(scores) != rows:

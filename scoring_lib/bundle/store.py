@@ -55,7 +55,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
-from ..model.training.inputs import KEY
+from ..data.schema import KEY
 from .errors import BundleError
 from .manifest import (
     CLIENTS_FILE,
@@ -68,13 +68,13 @@ from .manifest import (
     check_manifest,
     check_scores,
 )
+from ..paths import DEMO_BUNDLE, REPORTS
 from .tiles import TILE_ROWS, FeatureTiles, write_tiles
 
 if TYPE_CHECKING:  # the calibration module imports scikit-learn: loaded only when used
     from ..model.training.calibration import Calibrator
 
 TRAINING_FILE = "training.json"  # written by the modelling notebook, merged into MANIFEST
-REPORTS = "reports"
 BATCH_ROWS = 1024
 _CHUNK = 1 << 20
 
@@ -274,7 +274,7 @@ def read_manifest(path) -> dict:
     if version != FORMAT_VERSION:
         raise BundleError(f"format version {version!r}, this scoring_lib reads version "
                           f"{FORMAT_VERSION} only: rebuild the bundle with `scoring build` "
-                          f"(`scoring demo` rebuilds artifacts/demo)", path, MANIFEST)
+                          f"(`scoring demo` rebuilds {DEMO_BUNDLE})", path, MANIFEST)
     try:
         expected = hashlib.sha256(_canonical(manifest)).hexdigest()
     except ValueError as exc:

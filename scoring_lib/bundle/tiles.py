@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..model.training.inputs import KEY
+from ..data.schema import KEY
 from .errors import BundleError
 
 MAGIC = b"SCLTILE1"

@@ -35,9 +35,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..data.schema import DAYS_SENTINEL
+from ..data.schema import DAYS_SENTINEL, KEY
 
-KEY = "SK_ID_CURR"
 VARIABLES = ("age", "income", "credit", "annuity", "employment", "ext_source_1",
              "ext_source_2", "ext_source_3", "family_size", "gender", "contract_type")
 #: the application columns the variables are computed from

@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .errors import DataError
-from .schema import TableSpec
+from .schema import TARGET, TableSpec
 
 #: Text read as a missing value (pandas' defaults, so that pandas and the loader agree).
 NA_VALUES = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
@@ -152,8 +152,8 @@ def check_names(names: list[str], spec: TableSpec, path: Path) -> None:
     if extra:
         parts.append(f"unexpected column{'s' * (len(extra) > 1)}: {_some(extra)}")
     hints = []
-    if "TARGET" in extra and not spec.has_target:
-        hints.append(f"TARGET belongs only in application_train, not in {spec.name}")
+    if TARGET in extra and not spec.has_target:
+        hints.append(f"{TARGET} belongs only in application_train, not in {spec.name}")
     lowered = {n.strip().lower(): n for n in missing}
     for n in extra:
         if n.strip().lower() in lowered and n != lowered[n.strip().lower()]:

@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 from . import _diagnose as dg
 from .errors import DataError
 from .plausibility import Implausible, find_implausible
-from .schema import TABLE_NAMES, TABLES, Column, TableSpec
+from .schema import KEY, TABLE_NAMES, TABLES, TARGET, Column, TableSpec
 
 __all__ = ["DataError", "LoadReport", "Tables", "find_table_files", "load_tables"]
 
@@ -78,13 +78,6 @@ class IntAsFloat:
     missing: int
 
 
-class Lines(list):
-    """A list of text lines that prints as the lines (one per line)."""
-
-    def __str__(self) -> str:
-        return "\n".join(self)
-
-
 @dataclass
 class LoadReport:
     """What :func:`load_tables` read and what it noticed (nothing here is fatal)."""
@@ -98,8 +91,8 @@ class LoadReport:
     implausible: list[Implausible] = field(default_factory=list)  # warnings, values kept
     seconds: float = 0.0
 
-    def summary(self) -> Lines:
-        """Human-readable lines, one fact per line (a list; printed, the lines)."""
+    def summary(self) -> list[str]:
+        """Human-readable lines, one fact per line (``str(report)``: the lines joined)."""
         rows = sum(f.rows for f in self.files)
         out = [f"Loaded {len(self.files)} table(s), {rows:,} rows, from {self.folder} "
                f"in {self.seconds:.1f} s"]
@@ -119,7 +112,7 @@ class LoadReport:
         for link in self.unchecked_links:
             out.append(f"Not checked (parent not loaded): {link}")
         out += [i.sentence() for i in self.implausible]
-        return Lines(out)
+        return out
 
     def __str__(self) -> str:
         return "\n".join(self.summary())
@@ -407,7 +400,7 @@ def _whole(col: pa.ChunkedArray, c: Column, spec: TableSpec, path: Path, place):
 def _int_missing(col: pa.ChunkedArray, c: Column, spec: TableSpec, path: Path, place, report):
     """Missing values: an error in keys and TARGET; elsewhere float64 and a report line."""
     where, base = place
-    target = spec.has_target and c.name == "TARGET"
+    target = spec.has_target and c.name == TARGET
     if col.null_count:
         if c.name in spec.key_columns or target:
             mask = col.is_null().to_numpy(zero_copy_only=False)
@@ -471,8 +464,8 @@ def _check_unique(keys: pd.Series, spec: TableSpec, path: Path, place) -> None:
 def _check_applications(frames: dict, places: dict, files: dict) -> None:
     if "application_train" not in frames or "application_test" not in frames:
         return
-    train = frames["application_train"]["SK_ID_CURR"]
-    test = frames["application_test"]["SK_ID_CURR"]
+    train = frames["application_train"][KEY]
+    test = frames["application_test"][KEY]
     both = np.flatnonzero(test.isin(train).to_numpy())
     if not len(both):
         return
@@ -485,9 +478,9 @@ def _check_applications(frames: dict, places: dict, files: dict) -> None:
                      f"application_test {w2} {i + b2})")
     raise DataError(f"{len(both)} client(s) appear in both application_train and "
                     f"application_test: {', '.join(shown)}; a client is either a training or "
-                    "a test application", files["application_test"], "SK_ID_CURR",
+                    "a test application", files["application_test"], KEY,
                     both[: dg.MAX_SHOWN] + b2, values=test.to_numpy()[both[: dg.MAX_SHOWN]],
-                    expected="SK_ID_CURR not in application_train", table="application_test")
+                    expected=f"{KEY} not in application_train", table="application_test")
 
 
 def _count_orphans(frames: dict, report: LoadReport) -> None:
@@ -495,7 +488,7 @@ def _count_orphans(frames: dict, report: LoadReport) -> None:
     for name, frame in frames.items():
         for link in TABLES[name].links:
             if link.parent == "application":
-                parents = [frames[t]["SK_ID_CURR"].to_numpy() for t in
+                parents = [frames[t][KEY].to_numpy() for t in
                            ("application_train", "application_test") if t in frames]
             else:
                 parents = ([frames[link.parent][link.parent_column].to_numpy()]

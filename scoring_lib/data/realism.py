@@ -12,9 +12,10 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from .schema import BUREAU_KEY, KEY, PREVIOUS_KEY
 from .reference import ks_at_quantiles, real_marginals
 
-ID_COLUMNS = {"SK_ID_CURR", "SK_ID_BUREAU", "SK_ID_PREV"}
+ID_COLUMNS = {KEY, BUREAU_KEY, PREVIOUS_KEY}
 
 
 def compare_to_real(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:

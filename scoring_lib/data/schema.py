@@ -20,6 +20,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+#: The client key (one row per client in the application tables, the link of every child
+#: table), the outcome, and the keys of the bureau credits and of the previous applications:
+#: the one home of these names (every other module imports them from here).
+KEY = "SK_ID_CURR"
+TARGET = "TARGET"
+BUREAU_KEY = "SK_ID_BUREAU"
+PREVIOUS_KEY = "SK_ID_PREV"
+
 #: DAYS_* columns use this value for "not applicable" (pensioners, unemployed, open credits).
 DAYS_SENTINEL = 365243
 
@@ -278,28 +286,28 @@ def _columns(table: str, text: str, drop: tuple[str, ...] = ()) -> tuple[Column,
     return tuple(cols)
 
 
-_CURR = Link("SK_ID_CURR", "application", "SK_ID_CURR")  # train or test
-_PREV = Link("SK_ID_PREV", "previous_application", "SK_ID_PREV")
+_CURR = Link(KEY, "application", KEY)  # train or test
+_PREV = Link(PREVIOUS_KEY, "previous_application", PREVIOUS_KEY)
 
 TABLES: dict[str, TableSpec] = {
     "application_train": TableSpec(
         "application_train", _columns("application_train", _COLUMNS["application_train"]),
-        primary_key="SK_ID_CURR", required=True, has_target=True),
+        primary_key=KEY, required=True, has_target=True),
     "application_test": TableSpec(
         "application_test",
         # SENTINEL_COLUMNS are looked up under the train name: same columns, less TARGET.
         tuple(c for c in _columns("application_train", _COLUMNS["application_train"])
-              if c.name != "TARGET"),
-        primary_key="SK_ID_CURR"),
+              if c.name != TARGET),
+        primary_key=KEY),
     "bureau": TableSpec("bureau", _columns("bureau", _COLUMNS["bureau"]),
-                        primary_key="SK_ID_BUREAU", links=(_CURR,)),
+                        primary_key=BUREAU_KEY, links=(_CURR,)),
     "bureau_balance": TableSpec(
         "bureau_balance", _columns("bureau_balance", _COLUMNS["bureau_balance"]),
-        links=(Link("SK_ID_BUREAU", "bureau", "SK_ID_BUREAU"),)),
+        links=(Link(BUREAU_KEY, "bureau", BUREAU_KEY),)),
     "previous_application": TableSpec(
         "previous_application",
         _columns("previous_application", _COLUMNS["previous_application"]),
-        primary_key="SK_ID_PREV", links=(_CURR,)),
+        primary_key=PREVIOUS_KEY, links=(_CURR,)),
     "POS_CASH_balance": TableSpec(
         "POS_CASH_balance", _columns("POS_CASH_balance", _COLUMNS["POS_CASH_balance"]),
         links=(_CURR, _PREV)),

@@ -27,12 +27,11 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
-from ..data.schema import get_spec
+from ..data.schema import TARGET, get_spec
 from .engine import KEY
 from .metadata import Feature
 
 TABLE = "application"
-TARGET = "TARGET"
 
 #: name -> (numerator, denominator)
 RATIOS: dict[str, tuple[str, str]] = {

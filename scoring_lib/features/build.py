@@ -88,7 +88,7 @@ def build_features(tables: Mapping[str, pd.DataFrame]) -> FeatureSet:
     ids = apps[KEY]
     if not ids.is_unique:
         dup = ids[ids.duplicated()].unique()[:5]
-        raise ValueError(f"tables: SK_ID_CURR must be unique across application_train and "
+        raise ValueError(f"tables: {KEY} must be unique across application_train and "
                          f"application_test; repeated: {', '.join(map(str, dup))}")
     clients = pd.Index(ids.to_numpy(), name=KEY)
     blocks = [bureau_features(tables, clients), previous_features(tables, clients),

@@ -27,13 +27,13 @@ from __future__ import annotations
 import pandas as pd
 import polars as pl
 
-from ..data.schema import get_spec
+from ..data.schema import BUREAU_KEY, get_spec
 from .engine import (KEY, Block, Stat, aggregate, count_stat, lazy, numeric_stats,
                      share_stats)
 from .metadata import ROWS, Feature, level_slugs
 
 TABLE, BALANCE_TABLE = "bureau", "bureau_balance"
-CREDIT = "SK_ID_BUREAU"
+CREDIT = BUREAU_KEY
 
 #: column -> aggregations, for every subset (the kernel's list)
 NUMERIC: dict[str, tuple[str, ...]] = {

@@ -28,9 +28,9 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
+from ..data.schema import KEY
 from .metadata import ROWS, Feature, level_slugs
 
-KEY = "SK_ID_CURR"
 _NUMERIC = ("min", "max", "mean", "sum", "var", "nunique")
 
 

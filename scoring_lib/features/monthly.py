@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import polars as pl
 
-from ..data.schema import get_spec
+from ..data.schema import PREVIOUS_KEY, get_spec
 from .engine import (KEY, Block, Stat, aggregate, count_stat, lazy, numeric_stats,
                      safe_ratio, share_stats)
 from .metadata import Feature
@@ -81,7 +81,7 @@ INSTAL = Family("installments_payments", "INSTAL", {
 CC = Family("credit_card_balance", "CC", {
     "MONTHS_BALANCE": ("min", "max", "mean"),
     **{c.name: _ALL5 for c in get_spec("credit_card_balance").columns
-       if c.kind != "cat" and c.name not in ("SK_ID_PREV", "SK_ID_CURR", "MONTHS_BALANCE")},
+       if c.kind != "cat" and c.name not in (PREVIOUS_KEY, KEY, "MONTHS_BALANCE")},
 }, categorical=("NAME_CONTRACT_STATUS",))
 
 FAMILIES = (POS, INSTAL, CC)

@@ -44,9 +44,10 @@ from ...bundle.store import (FORMAT, MANIFEST, REPORTS, BundleError, complete_bu
                              library_versions, read_manifest, verify_bundle)
 from ...data import load_tables
 from ...data.loader import find_table_files
+from ...data.schema import TARGET
 from ...outputs import (check_output_folder, check_separate, committed, staging_prefix,
                         sweep_stale)
-from ..training.inputs import TARGET
+from ...paths import DATA_RAW, DEMO_BUNDLE, processed_features
 from .fingerprint import NOTEBOOKS, code_fingerprint, data_fingerprint
 
 KERNEL = "python3"
@@ -396,7 +397,7 @@ def bundle_status(out, data, params: BuildParams) -> tuple[bool, str]:
     return True, "data, code and parameters unchanged, every file intact"
 
 
-def build_demo(data="data/raw", out="artifacts/demo", clients: int = 30_000,
+def build_demo(data=DATA_RAW, out=DEMO_BUNDLE, clients: int = 30_000,
                test_clients: int = 5_000, seed: int = 0, params: BuildParams = DEMO_PARAMS,
                force: bool = False, progress: bool = True, log=print) -> BuildReport:
     """Generate the demo data into ``data`` if it holds no application_train file, then
@@ -406,7 +407,7 @@ def build_demo(data="data/raw", out="artifacts/demo", clients: int = 30_000,
     from ...data.synth import check_synth_output
 
     data, out = Path(data), Path(out)
-    features = data.parent / "processed" / "features.parquet"
+    features = processed_features(data)
     check_bundle_output(data, out, features, "the feature file")  # before generating data
     start = time.perf_counter()
     if data.exists() and "application_train" in find_table_files(data):

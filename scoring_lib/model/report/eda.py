@@ -10,9 +10,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from ...data.schema import CHILD_TABLES, DAYS_SENTINEL
-
-KEY, TARGET = "SK_ID_CURR", "TARGET"
+from ...data.schema import BUREAU_KEY, CHILD_TABLES, DAYS_SENTINEL, KEY, TARGET
 
 #: Application columns worth a first look, with the unit they are shown in.
 KEY_COLUMNS = {
@@ -146,8 +144,8 @@ def _rows_per_client(tables, name: str) -> pd.Series:
     if KEY in frame.columns:
         return frame[KEY].value_counts()
     if name == "bureau_balance" and "bureau" in tables:  # via SK_ID_BUREAU
-        owner = tables["bureau"].set_index("SK_ID_BUREAU")[KEY]
-        ids = owner.reindex(frame["SK_ID_BUREAU"].to_numpy()).dropna().astype(np.int64)
+        owner = tables["bureau"].set_index(BUREAU_KEY)[KEY]
+        ids = owner.reindex(frame[BUREAU_KEY].to_numpy()).dropna().astype(np.int64)
         return ids.value_counts()
     return pd.Series(dtype=np.int64)
 
@@ -178,5 +176,5 @@ def child_table_coverage(tables) -> pd.DataFrame:
                      "rows_per_client_mean": _safe(np.mean, counts[has]),
                      "default_rate_with_rows": _safe(np.mean, y[has]),
                      "default_rate_without_rows": _safe(np.mean, y[~has]),
-                     "key": KEY if KEY in tables[name].columns else "SK_ID_BUREAU"})
+                     "key": KEY if KEY in tables[name].columns else BUREAU_KEY})
     return pd.DataFrame(rows).set_index("table")

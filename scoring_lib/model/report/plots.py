@@ -7,16 +7,20 @@ when it is a cell's last expression; nothing is shown twice). No business logic 
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
-from .eda import TARGET, readable_column
+from ...data.schema import TARGET
+from .eda import readable_column
 from ..training.metrics import reliability_table
 
 COLORS = {0: "#4C72B0", 1: "#C44E52"}
 __all__ = ["plot_calibration", "plot_category_default_rates", "plot_coverage",
            "plot_cost_curve", "plot_distributions_by_outcome", "plot_missing",
-           "plot_model_comparison", "plot_score_distribution", "plot_target_balance"]
+           "plot_model_comparison", "plot_score_distribution", "plot_shap_summary",
+           "plot_target_balance"]
 
 
 def _figure(nrows=1, ncols=1, size=(7, 4)):
@@ -191,4 +195,42 @@ def plot_score_distribution(scores: pd.DataFrame, threshold: float):
     ax.axvline(threshold, color="black", ls="--", lw=1, label=f"threshold {threshold:.3f}")
     ax.set_xlabel("calibrated probability of default (final model)")
     ax.legend(fontsize=8)
+    return fig
+
+
+def plot_shap_summary(shap_values, features: pd.DataFrame, kind: str = "beeswarm",
+                      max_display: int = 20):
+    """The model's global summary, drawn by ``shap``: the ``max_display`` features with the
+    largest mean |SHAP value|, as a beeswarm (``kind="beeswarm"``: one dot per client, its
+    SHAP value across, coloured by the feature's value; text columns grey) or as bars of the
+    mean |SHAP value| (``kind="bar"``).
+
+    ``shap_values``: CatBoost's SHAP matrix of ``features``' rows (log-odds), with or without
+    its last column (the expected value), e.g. from ``Trainer.shap_sample``.
+    """
+    import matplotlib.pyplot as plt
+    import shap
+
+    values = np.asarray(shap_values, dtype=np.float64)
+    if values.ndim != 2 or len(values) != len(features) or values.shape[1] not in (
+            features.shape[1], features.shape[1] + 1):
+        raise ValueError(f"shap_values must be a rows x features (or features + 1) matrix "
+                         f"of the {len(features):,d} x {features.shape[1]:,d} features, got "
+                         f"shape {values.shape}")
+    if kind not in ("beeswarm", "bar"):
+        raise ValueError(f"kind must be 'beeswarm' or 'bar', got {kind!r}")
+    values = values[:, :features.shape[1]]
+    numbers = features.apply(lambda c: pd.to_numeric(c, errors="coerce")
+                             if pd.api.types.is_numeric_dtype(c) else
+                             pd.Series(np.nan, index=c.index)).astype(np.float64)
+    fig = plt.figure(figsize=(8, 0.32 * max_display + 1.5))
+    with warnings.catch_warnings():  # a text column has no colour: all-NaN, drawn grey
+        warnings.simplefilter("ignore", RuntimeWarning)
+        shap.summary_plot(values, numbers, plot_type="dot" if kind == "beeswarm" else "bar",
+                          max_display=max_display, show=False, plot_size=None)
+    ax = fig.axes[0]
+    ax.set_xlabel("SHAP value (effect on the model's log-odds)" if kind == "beeswarm"
+                  else "mean |SHAP value| (log-odds)")
+    ax.set_title(f"What the model relies on ({len(features):,d} clients)")
+    plt.close(fig)
     return fig

@@ -143,6 +143,16 @@ class CatBoostModel(ClassifierMixin, BaseEstimator):
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
+    def shap_values(self, X: pd.DataFrame) -> np.ndarray:
+        """CatBoost's own SHAP values of ``X``'s rows: a rows x (features + 1) matrix in
+        log-odds, the last column the expected value (``type="ShapValues"``)."""
+        from catboost import Pool
+
+        check_is_fitted(self, "model_")
+        X = X[list(self.feature_names_in_)]
+        pool = Pool(catboost_frame(X, self.categorical_), cat_features=self.categorical_)
+        return self.model_.get_feature_importance(pool, type="ShapValues")
+
 
 class DropEmptyColumns(TransformerMixin, BaseEstimator):
     """Drops the columns without any observed value in the data it is fitted on.

@@ -17,9 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ...bundle.errors import FeatureFrameError
-
-KEY = "SK_ID_CURR"
-TARGET = "TARGET"
+from ...data.schema import KEY, TARGET  # re-exported: their home is the schema
 
 __all__ = ["KEY", "TARGET", "ModelData", "check_feature_frame", "read_feature_frame",
            "sample_training"]
@@ -99,7 +97,7 @@ def check_feature_frame(frame: pd.DataFrame, folds: int = 5, features=None,
             _fail(f"missing feature column(s): {_names(missing)}", missing, path)
         names = features
     if not names:
-        _fail("no feature column besides SK_ID_CURR and TARGET", (), path)
+        _fail(f"no feature column besides {KEY} and {TARGET}", (), path)
     bad_types = [c for c in names if not (isinstance(frame[c].dtype, pd.CategoricalDtype)
                                           or pd.api.types.is_numeric_dtype(frame[c].dtype))]
     if bad_types:

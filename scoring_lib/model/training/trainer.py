@@ -158,6 +158,18 @@ class Trainer:
                                      self._need("threshold_", "choose_threshold"), oof=oof)
         return self.scores_
 
+    def shap_sample(self, rows: int = 2000) -> tuple[np.ndarray, pd.DataFrame]:
+        """The final model's SHAP values (CatBoost's own, see
+        :meth:`~.estimators.CatBoostModel.shap_values`) on a random sample of at most
+        ``rows`` training clients (``seed``), and the sample's features: the input of the
+        notebook's global summary (:func:`scoring_lib.model.report.plots.plot_shap_summary`).
+        """
+        model = self._need("model_", "fit_final")
+        X = self.model_data.X
+        if len(X) > rows:
+            X = X.sample(rows, random_state=self.seed)
+        return model.shap_values(X), X
+
     def metrics(self) -> dict:
         """The headline out-of-fold metrics of the retained model (bundle manifest)."""
         return summary_metrics(self._need("cv_", "cross_validate"),
