@@ -142,6 +142,29 @@ def test_demo_is_skipped_when_up_to_date_and_rebuilt_when_not(demo, monkeypatch)
     assert bundle_status(out, data, TINY) == (False, "code or notebooks changed")
 
 
+def test_build_and_demo_print_the_metrics_line_then_up_to_date(demo, monkeypatch, capsys):
+    """What `scoring build` / `scoring demo` print at the end of a build (the report of the
+    tiny build above), and `scoring demo` run again: the data kept, nothing to do."""
+    import re
+
+    from scoring_lib.cli import _report_build
+
+    data, out, report = demo
+    _report_build(report)
+    line = capsys.readouterr().out
+    assert re.fullmatch(r"catboost(_balanced)?: cv_auc 0\.\d{4} \(2-fold, out-of-fold\), "
+                        r"threshold 0\.\d{4}, business cost \d\.\d{4} per client "
+                        r"\(accept all \d\.\d{4}, refuse all \d\.\d{4}, 0\.5 \d\.\d{4}\), "
+                        r"calibration (none|platt|isotonic)\n", line), line
+    monkeypatch.setattr("scoring_lib.model.pipeline.build.DEMO_PARAMS", TINY)
+    monkeypatch.setattr("scoring_lib.model.pipeline.build.code_fingerprint", lambda: "pinned")
+    assert main(["demo", "--data", str(data), "--out", str(out)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"==> keeping the data in {data}/",
+        f"==> {out} is up to date (data, code and parameters unchanged, every file intact): "
+        "nothing to do"]
+
+
 def test_a_tampered_demo_bundle_is_rebuilt_not_trusted(demo, tmp_path):
     data, out, _ = demo
     copy = tmp_path / "demo"
