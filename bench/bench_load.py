@@ -40,19 +40,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_dashboard_browser import WATCH_SWITCH  # noqa: E402
-from serve_harness import ServerProcess, browser_missing, free_port, launch_chromium  # noqa: E402
+from serve_harness import (  # noqa: E402
+    STATE_JS, ServerProcess, browser_missing, free_port, launch_chromium)
 
-STATE_JS = """() => {
-  const visible = el => el && el.getClientRects().length > 0;
-  const p = document.querySelector('.sc-probability');
-  if (p && /\\d/.test(p.textContent)) return 'score';
-  if (document.getElementById('scoring-failed')) return 'failed';
-  if (visible(document.getElementById('scoring-wait'))) return 'waiting';
-  if (visible(document.getElementById('loading'))) return 'loading';
-  const cells = document.getElementById('rendered_cells');
-  if (cells && cells.style.display !== 'none') return 'dashboard';
-  return 'blank';
-}"""
 LOG_PATTERNS = {"error_lines": r"\bERROR\b", "tracebacks": r"Traceback",
                 "render_failed": r"Render failed", "iopub_timeouts": r"Timeout waiting for IOPub",
                 "busy_503": r"Busy: ", "reaped": r"no page connected to it"}

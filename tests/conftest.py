@@ -25,3 +25,17 @@ def small_bundle(tmp_path_factory):
 
     return build_tiny_bundle(tmp_path_factory.mktemp("small-bundle"), clients=300,
                              test_clients=50)
+
+
+@pytest.fixture
+def error_line(capsys):
+    """``error_line()``: the one line a CLI command wrote to stderr since the last read,
+    checked to be a sentence (one line, no traceback)."""
+    def read() -> str:
+        err = capsys.readouterr().err
+        assert "Traceback" not in err
+        lines = err.strip().splitlines()
+        assert len(lines) == 1, err
+        return lines[0]
+
+    return read

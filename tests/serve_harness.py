@@ -215,3 +215,18 @@ def require_browser() -> None:
 
 def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+#: What a visitor sees now: score, failed, waiting (our line), loading (Voilà's spinner),
+#: dashboard (the cells shown, widgets being drawn), or blank.
+STATE_JS = """() => {
+  const visible = el => el && el.getClientRects().length > 0;
+  const p = document.querySelector('.sc-probability');
+  if (p && /\\d/.test(p.textContent)) return 'score';
+  if (document.getElementById('scoring-failed')) return 'failed';
+  if (visible(document.getElementById('scoring-wait'))) return 'waiting';
+  if (visible(document.getElementById('loading'))) return 'loading';
+  const cells = document.getElementById('rendered_cells');
+  if (cells && cells.style.display !== 'none') return 'dashboard';
+  return 'blank';
+}"""

@@ -25,14 +25,6 @@ def raw(tmp_path_factory):
     return folder
 
 
-def _error(capsys) -> str:
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    return lines[0]
-
-
 def _refuse(monkeypatch, method: str, path, exc):
     """Make ``pathlib.Path.<method>`` raise ``exc`` for ``path`` only."""
     original = getattr(pathlib.Path, method)
@@ -46,15 +38,15 @@ def _refuse(monkeypatch, method: str, path, exc):
 
 
 # ------------------------------------------------------------------ reading
-def test_an_unlistable_data_folder(raw, monkeypatch, capsys):
+def test_an_unlistable_data_folder(raw, monkeypatch, capsys, error_line):
     _refuse(monkeypatch, "iterdir", raw,
             PermissionError(errno.EACCES, "Permission denied", str(raw)))
     assert main(["check", "--data", str(raw)]) == 2
-    assert _error(capsys) == (f"error: {raw}: permission denied: check the permissions of "
+    assert error_line() == (f"error: {raw}: permission denied: check the permissions of "
                               "that path, or choose another one")
 
 
-def test_an_unreadable_bundle_file(tmp_path, monkeypatch, capsys):
+def test_an_unreadable_bundle_file(tmp_path, monkeypatch, capsys, error_line):
     from test_scoring import build_tiny_bundle
 
     bundle = build_tiny_bundle(tmp_path, clients=200, test_clients=20)[0]
@@ -62,12 +54,12 @@ def test_an_unreadable_bundle_file(tmp_path, monkeypatch, capsys):
     _refuse(monkeypatch, "read_text", manifest,
             PermissionError(errno.EACCES, "Permission denied", str(manifest)))
     assert main(["score", "--bundle", str(bundle), "--client", "100001"]) == 2
-    assert _error(capsys) == (f"error: {manifest}: permission denied: check the permissions "
+    assert error_line() == (f"error: {manifest}: permission denied: check the permissions "
                               "of that path, or choose another one")
 
 
 # ------------------------------------------------------------------ writing
-def test_a_full_disk_while_writing_the_feature_file(raw, tmp_path, monkeypatch, capsys):
+def test_a_full_disk_while_writing_the_feature_file(raw, tmp_path, monkeypatch, capsys, error_line):
     from scoring_lib.features import cache
 
     def full(table, where, **kwargs):  # what pyarrow raises: an errno, no file name
@@ -78,11 +70,11 @@ def test_a_full_disk_while_writing_the_feature_file(raw, tmp_path, monkeypatch, 
     monkeypatch.setattr(cache.pq, "write_table", full)
     out = tmp_path / "processed" / "features.parquet"
     assert main(["features", "--data", str(raw), "--out", str(out)]) == 2
-    assert _error(capsys) == f"error: {out}: {FULL}"
+    assert error_line() == f"error: {out}: {FULL}"
     assert list(out.parent.iterdir()) == []  # the half-written temporary file is gone
 
 
-def test_a_read_only_output_folder(raw, tmp_path, monkeypatch, capsys):
+def test_a_read_only_output_folder(raw, tmp_path, monkeypatch, capsys, error_line):
     import tempfile
 
     out = tmp_path / "ro" / "features.parquet"
@@ -92,11 +84,11 @@ def test_a_read_only_output_folder(raw, tmp_path, monkeypatch, capsys):
 
     monkeypatch.setattr(tempfile, "mkstemp", read_only)
     assert main(["features", "--data", str(raw), "--out", str(out)]) == 2
-    assert _error(capsys) == (f"error: {out.parent}: read-only file system: choose a path on "
+    assert error_line() == (f"error: {out.parent}: read-only file system: choose a path on "
                               "a writable disk")
 
 
-def test_a_full_disk_while_generating_data(tmp_path, monkeypatch, capsys):
+def test_a_full_disk_while_generating_data(tmp_path, monkeypatch, capsys, error_line):
     from scoring_lib.data import synth
 
     def full(frame, path, fmt):
@@ -105,31 +97,31 @@ def test_a_full_disk_while_generating_data(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(synth, "write_table", full)
     out = tmp_path / "raw"
     assert main(["synth", "--clients", "50", "--out", str(out)]) == 2
-    err = _error(capsys)
+    err = error_line()
     assert err.startswith(f"error: {out}/.synth.tmp-")
     assert err.endswith(f"/application_train.csv: {FULL}")
     assert list(out.iterdir()) == []
 
 
-def test_a_file_where_a_folder_is_expected(raw, tmp_path, capsys):
+def test_a_file_where_a_folder_is_expected(raw, tmp_path, capsys, error_line):
     file = tmp_path / "notes.txt"
     file.write_text("x")
     assert main(["synth", "--clients", "50", "--out", str(file / "raw")]) == 2
-    assert _error(capsys) == (f"error: {file / 'raw'}: a part of this path is a file where a "
+    assert error_line() == (f"error: {file / 'raw'}: a part of this path is a file where a "
                               "folder was expected: check the path")
     assert main(["synth", "--clients", "50", "--out", str(file)]) == 2
-    assert _error(capsys) == (f"error: --out {file} is a file, not a folder: choose another "
+    assert error_line() == (f"error: --out {file} is a file, not a folder: choose another "
                               "--out (a new or empty folder, or an existing folder of "
                               "generated data)")
     assert main(["features", "--data", str(raw), "--out", str(file / "f.parquet")]) == 2
-    assert _error(capsys) == (f"error: {file}: already exists and is in the way (a file "
+    assert error_line() == (f"error: {file}: already exists and is in the way (a file "
                               "where a folder is needed?): choose another path")
     assert main(["build", "--data", str(file), "--out", str(tmp_path / "b")]) == 2
-    assert _error(capsys) == f"error: {file}: is not a folder"
+    assert error_line() == f"error: {file}: is not a folder"
     assert file.read_text() == "x"
 
 
-def test_a_full_disk_inside_a_notebook(raw, tmp_path, monkeypatch, capsys):
+def test_a_full_disk_inside_a_notebook(raw, tmp_path, monkeypatch, capsys, error_line):
     from papermill.exceptions import PapermillExecutionError
 
     def notebook_fails(*args, **kwargs):
@@ -139,14 +131,14 @@ def test_a_full_disk_inside_a_notebook(raw, tmp_path, monkeypatch, capsys):
     monkeypatch.setattr("scoring_lib.model.pipeline.build.build_bundle", notebook_fails)
     out = tmp_path / "b"
     assert main(["build", "--data", str(raw), "--out", str(out)]) == 2
-    assert _error(capsys) == f"error: a notebook of the build failed: {out}: {FULL}"
+    assert error_line() == f"error: a notebook of the build failed: {out}: {FULL}"
 
 
 # ------------------------------------------------------------------ arguments
-def test_both_costs_zero_is_a_sentence_not_a_traceback(raw, tmp_path, capsys):
+def test_both_costs_zero_is_a_sentence_not_a_traceback(raw, tmp_path, capsys, error_line):
     assert main(["build", "--data", str(raw), "--out", str(tmp_path / "b"), "--cost-fn", "0",
                  "--cost-fp", "0"]) == 2
-    assert _error(capsys) == (
+    assert error_line() == (
         "error: --cost-fn and --cost-fp are both 0, so every threshold would cost nothing: "
         "give at least one of them a positive cost (defaults: --cost-fn 10 --cost-fp 1)")
     assert not (tmp_path / "b").exists()

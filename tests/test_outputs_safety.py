@@ -36,24 +36,16 @@ def _snapshot(folder):
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def _error(capsys) -> str:
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    return lines[0]
-
-
 # ------------------------------------------------------------------ scoring build / demo
 def test_build_refuses_a_folder_that_is_not_a_bundle_and_leaves_it_untouched(raw, tmp_path,
-                                                                            capsys):
+                                                                            capsys, error_line):
     home = tmp_path / "home"
     (home / "photos").mkdir(parents=True)
     (home / "notes.txt").write_text("mine")
     (home / "photos" / "cat.jpg").write_bytes(b"\xff\xd8")
     before = _snapshot(home)
     assert main(["build", "--data", str(raw), "--out", str(home), *BUILD]) == 2
-    assert _error(capsys) == (
+    assert error_line() == (
         f"error: --out {home} already exists and is not a bundle (it holds no bundle.json), "
         "so it is left untouched: choose another --out (a new or empty folder), or move that "
         "folder away yourself")
@@ -61,34 +53,34 @@ def test_build_refuses_a_folder_that_is_not_a_bundle_and_leaves_it_untouched(raw
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home"]  # no staging either
 
 
-def test_build_refuses_its_own_data_folder_as_output(raw, capsys):
+def test_build_refuses_its_own_data_folder_as_output(raw, capsys, error_line):
     before = _snapshot(raw)
     assert main(["build", "--data", str(raw), "--out", str(raw), *BUILD]) == 2
-    assert _error(capsys) == (
+    assert error_line() == (
         f"error: --out {raw} is the same path as --data {raw}: writing there would replace "
         "the input; choose another --out")
     assert _snapshot(raw) == before
 
 
-def test_build_refuses_an_output_that_holds_or_sits_inside_the_data(raw, capsys):
+def test_build_refuses_an_output_that_holds_or_sits_inside_the_data(raw, capsys, error_line):
     before = _snapshot(raw)
     assert main(["build", "--data", str(raw), "--out", str(raw.parent), *BUILD]) == 2
-    assert _error(capsys) == (
+    assert error_line() == (
         f"error: --data {raw} is inside --out {raw.parent}: replacing {raw.parent} would "
         f"delete it; choose an --out that does not hold {raw}")
     assert main(["build", "--data", str(raw), "--out", str(raw / "bundle"), *BUILD]) == 2
-    assert _error(capsys) == (
+    assert error_line() == (
         f"error: --out {raw / 'bundle'} is inside --data {raw}: outputs never go into an "
         f"input; choose an --out outside {raw}")
     assert _snapshot(raw) == before
 
 
 def test_build_refuses_a_file_and_a_folder_with_files_its_manifest_does_not_list(
-        raw, tmp_path, capsys):
+        raw, tmp_path, capsys, error_line):
     file = tmp_path / "report.pdf"
     file.write_bytes(b"%PDF")
     assert main(["build", "--data", str(raw), "--out", str(file), *BUILD]) == 2
-    assert _error(capsys) == (
+    assert error_line() == (
         f"error: --out {file} is a file, not a folder: choose another --out (a new or empty "
         "folder, or an existing bundle)")
     assert file.read_bytes() == b"%PDF"
@@ -99,7 +91,7 @@ def test_build_refuses_a_file_and_a_folder_with_files_its_manifest_does_not_list
         {"format": "scoring_lib.bundle", "format_version": 2, "files": {}}))
     (mixed / "thesis.tex").write_text("years of work")
     assert main(["build", "--data", str(raw), "--out", str(mixed), *BUILD]) == 2
-    assert "(it holds thesis.tex, which bundle.json does not list)" in _error(capsys)
+    assert "(it holds thesis.tex, which bundle.json does not list)" in error_line()
     assert (mixed / "thesis.tex").read_text() == "years of work"
 
 
@@ -122,24 +114,24 @@ def test_a_bundle_an_empty_folder_or_a_new_path_may_be_replaced(raw, tmp_path):
     assert bundle_refusal(bundle) == "its bundle.json is not valid JSON"
 
 
-def test_demo_refuses_a_foreign_output_before_generating_any_data(tmp_path, capsys):
+def test_demo_refuses_a_foreign_output_before_generating_any_data(tmp_path, capsys, error_line):
     home = tmp_path / "home"
     home.mkdir()
     (home / ".bashrc").write_text("alias ll='ls -l'")
     data = tmp_path / "data" / "raw"
     assert main(["demo", "--data", str(data), "--out", str(home), "--clients", "200"]) == 2
-    assert _error(capsys).startswith(f"error: --out {home} already exists and is not a bundle")
+    assert error_line().startswith(f"error: --out {home} already exists and is not a bundle")
     assert not data.exists() and (home / ".bashrc").exists()
     assert main(["demo", "--data", str(data), "--out", str(data)]) == 2
-    assert "is the same path as --data" in _error(capsys)
+    assert "is the same path as --data" in error_line()
 
 
-def test_demo_refuses_a_data_folder_holding_other_table_files(tmp_path, capsys):
+def test_demo_refuses_a_data_folder_holding_other_table_files(tmp_path, capsys, error_line):
     data = tmp_path / "raw"
     data.mkdir()
     write_table(tiny_tables()["bureau"], data / "bureau.parquet", "parquet")
     assert main(["demo", "--data", str(data), "--out", str(tmp_path / "demo")]) == 2
-    assert _error(capsys) == (
+    assert error_line() == (
         f"error: --data {data} already exists and is not a folder of generated data (it holds "
         f"bureau.parquet, which the generator did not write there (no {MARKER} lists it)), so "
         "it is left untouched: choose another --data (a new or empty folder), or move that "
@@ -149,37 +141,37 @@ def test_demo_refuses_a_data_folder_holding_other_table_files(tmp_path, capsys):
 
 # ------------------------------------------------------------------ scoring features
 def test_build_and_features_refuse_to_overwrite_a_file_that_is_not_a_feature_file(
-        raw, tmp_path, capsys):
+        raw, tmp_path, capsys, error_line):
     precious = tmp_path / "loans.parquet"
     pd.DataFrame({"a": [1, 2]}).to_parquet(precious)
     before = precious.read_bytes()
     for argv in (["features", "--data", str(raw), "--out", str(precious)],
                  ["features", "--data", str(raw), "--out", str(precious), "--force"]):
         assert main(argv) == 2
-        assert _error(capsys) == (
+        assert error_line() == (
             f"error: --out {precious} already exists and is not a feature file (no "
             "scoring_lib.features metadata in a Parquet schema: it was not written by scoring "
             "features), so it is left untouched: choose another --out, or move that file away "
             "yourself")
     assert main(["build", "--data", str(raw), "--out", str(tmp_path / "b"), "--features",
                  str(precious), *BUILD]) == 2
-    assert _error(capsys).startswith(f"error: --features {precious} already exists and is "
+    assert error_line().startswith(f"error: --features {precious} already exists and is "
                                      "not a feature file")
     assert precious.read_bytes() == before
     assert not (tmp_path / "b").exists()
 
 
-def test_features_refuse_a_folder_and_a_path_inside_the_data(raw, tmp_path, capsys):
+def test_features_refuse_a_folder_and_a_path_inside_the_data(raw, tmp_path, capsys, error_line):
     before = _snapshot(raw)
     assert main(["features", "--data", str(raw), "--out", str(tmp_path)]) == 2
-    assert _error(capsys) == (
+    assert error_line() == (
         f"error: --out {tmp_path} is a folder, not a file: give a file path for the feature "
         f"file, e.g. {tmp_path / 'features.parquet'}")
     assert main(["features", "--data", str(raw), "--out", str(raw / "f.parquet")]) == 2
-    assert "is inside --data" in _error(capsys)
+    assert "is inside --data" in error_line()
     assert main(["build", "--data", str(raw), "--out", str(tmp_path / "b"), "--features",
                  str(tmp_path / "b" / "f.parquet"), *BUILD]) == 2
-    assert _error(capsys) == (
+    assert error_line() == (
         f"error: --features {tmp_path / 'b' / 'f.parquet'} is inside --out {tmp_path / 'b'}: "
         f"replacing {tmp_path / 'b'} would delete it; choose an --out that does not hold "
         f"{tmp_path / 'b' / 'f.parquet'}")
@@ -187,7 +179,7 @@ def test_features_refuse_a_folder_and_a_path_inside_the_data(raw, tmp_path, caps
 
 
 # ------------------------------------------------------------------ scoring synth
-def test_synth_never_deletes_or_overwrites_a_real_download(tmp_path, capsys):
+def test_synth_never_deletes_or_overwrites_a_real_download(tmp_path, capsys, error_line):
     download = tmp_path / "kaggle"
     download.mkdir()
     tables = tiny_tables()
@@ -197,7 +189,7 @@ def test_synth_never_deletes_or_overwrites_a_real_download(tmp_path, capsys):
     before = _snapshot(download)
     for fmt in ("csv", "parquet"):
         assert main(["synth", "--clients", "50", "--out", str(download), "--format", fmt]) == 2
-        err = _error(capsys)
+        err = error_line()
         assert err.startswith(f"error: --out {download} already exists and is not a folder of "
                               "generated data (it holds application_test.csv, which the "
                               "generator did not write there"), err

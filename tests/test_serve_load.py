@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from serve_harness import ServerProcess, launch_chromium, require_browser
+from serve_harness import STATE_JS, ServerProcess, launch_chromium, require_browser
 from test_scoring import build_tiny_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,20 +22,6 @@ ARTIFACTS = ROOT / "test-artifacts"
 PAGES = 8
 CAP = 5
 LOAD_TIMEOUT_S = 150
-
-#: What a visitor sees now: score, failed, waiting (our line), loading (Voilà's spinner),
-#: dashboard (the cells shown, widgets being drawn), or blank.
-STATE_JS = """() => {
-  const visible = el => el && el.getClientRects().length > 0;
-  const p = document.querySelector('.sc-probability');
-  if (p && /\\d/.test(p.textContent)) return 'score';
-  if (document.getElementById('scoring-failed')) return 'failed';
-  if (visible(document.getElementById('scoring-wait'))) return 'waiting';
-  if (visible(document.getElementById('loading'))) return 'loading';
-  const cells = document.getElementById('rendered_cells');
-  if (cells && cells.style.display !== 'none') return 'dashboard';
-  return 'blank';
-}"""
 
 
 async def visit(browser, url: str, index: int) -> dict:
