@@ -8,13 +8,17 @@ Measured, each against ``scoring serve`` started by this script on ports 8870-88
   cold (``--no-preheat``: the kernel starts and runs the notebook on request) and preheated
   (the pool's kernel has already run it: the script waits until that kernel is idle before
   each load), next to a trivial Voilà notebook (one ipywidgets Label, same CSS class) served
-  the same two ways in the same run;
+  the same two ways in the same run, by the same ``scoring serve --notebook`` (the same
+  server code: waiting bar, render queue, session cap; only the notebook differs);
 * **client switch**: type an id in the box, press Enter -> the probability text changed
   (``--switches`` different clients, in the page: keydown to the DOM mutation), and until
   the page is settled (no DOM change under ``sc-app`` for 300 ms, those 300 ms not counted);
 * **memory**: RSS and USS of the session's kernel (the only kernel of a ``--no-preheat``
   server) after the page is loaded and after the switches, on the demo bundle and on the
   full-scale bundle (``--full-bundle``; skipped with a message when it does not load).
+
+The 1-minute load average is printed (and kept in ``--json``) before and after each phase:
+the machine's other jobs share its cores, so compare figures of the same run.
 
     .venv/bin/python bench/bench_dashboard_browser.py
     .venv/bin/python bench/bench_dashboard_browser.py --runs 5 --switches 40 \\
@@ -143,6 +147,10 @@ def time_to_interactive(browser, server, preheat: bool, runs: int) -> list[float
     return out
 
 
+def load_average() -> float:
+    return os.getloadavg()[0]
+
+
 def rss(proc: psutil.Process) -> dict:
     info = proc.memory_full_info()
     return {"rss_mib": info.rss / 2**20, "uss_mib": info.uss / 2**20}
@@ -247,6 +255,7 @@ def main(argv=None) -> int:
         for name, notebook in (("trivial", trivial), ("dashboard", None)):
             for preheat in (False, True):
                 key = f"{name}_{'preheated' if preheat else 'cold'}"
+                load_before = load_average()
                 server = ServerProcess.scoring_serve(
                     bundle, work / f"{key}.log", port=free_port(), preheat=preheat,
                     notebook=notebook)
@@ -257,9 +266,11 @@ def main(argv=None) -> int:
                 if from_pool != (args.runs if preheat else 0):
                     print(f"warning: {from_pool} of {args.runs} {key} pages came from the pool")
                 tti[key] = {"values_s": values, "median_s": statistics.median(values),
-                            "pages_from_pool": from_pool}
+                            "pages_from_pool": from_pool,
+                            "load_average": [load_before, load_average()]}
                 print(f"time to interactive, {key:20s} median {tti[key]['median_s']:6.2f} s "
-                      f"({', '.join(f'{v:.2f}' for v in values)})", flush=True)
+                      f"({', '.join(f'{v:.2f}' for v in values)}); load average "
+                      f"{load_before:.1f} -> {load_average():.1f}", flush=True)
         results["tti"] = tti
         for key in ("cold", "preheated"):
             ratio = tti[f"dashboard_{key}"]["median_s"] / tti[f"trivial_{key}"]["median_s"]
@@ -275,7 +286,9 @@ def main(argv=None) -> int:
                 print(f"{name} bundle skipped: {exc}")
                 results[name] = {"skipped": str(exc)}
                 continue
+            load_before = load_average()
             s = session_on(browser, path, args.switches, work / f"session-{name}.log")
+            s["load_average"] = [load_before, load_average()]
             results[name] = s
             print(f"{name} bundle ({s['clients']:,d} clients): cold page {s['tti_cold_s']:.2f} s;"
                   f" switch -> probability changed median "
@@ -286,7 +299,8 @@ def main(argv=None) -> int:
                   f"(n={s['switch_changed']['n']}); kernel RSS "
                   f"{s['kernel_after_load']['rss_mib']:.0f} MiB after load, "
                   f"{s['kernel_after_switches']['rss_mib']:.0f} MiB after switches (USS "
-                  f"{s['kernel_after_switches']['uss_mib']:.0f} MiB)", flush=True)
+                  f"{s['kernel_after_switches']['uss_mib']:.0f} MiB); load average "
+                  f"{s['load_average'][0]:.1f} -> {s['load_average'][1]:.1f}", flush=True)
         browser.close()
     results["load_average_end"] = os.getloadavg()[0]
     print(f"load average (1 min): {results['load_average_start']:.1f} at start, "
