@@ -11,6 +11,7 @@ import sys
 import threading
 
 from .paths import DATA_RAW, DEMO_BUNDLE
+from .words import DEFAULT_LANG, LANGS
 
 
 class _ArgumentsError(Exception):
@@ -279,8 +280,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "in plain words (probability, decision, threshold, reasons)")
     p.add_argument("--bundle", required=True, help=f"bundle folder, e.g. {DEMO_BUNDLE}")
     p.add_argument("--client", type=int, required=True, help="the client's SK_ID_CURR")
-    p.add_argument("--lang", choices=("fr", "en"), default="fr",
-                   help="language of the reasons (default fr)")
+    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
+                   help=f"language of the reasons (default {DEFAULT_LANG})")
     p.add_argument("--json", action="store_true", help="print JSON (client_id, probability, "
                    "decision, threshold, risk_band, reasons, ...) instead of text")
     p.set_defaults(func=_cmd_score)

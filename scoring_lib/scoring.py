@@ -70,14 +70,14 @@ from .compare import (
 )
 from .compare.groups import DECISION, FILTERS, RISK_BAND
 from .compare.neighbours import COLUMNS as NEIGHBOUR_COLUMNS
-from .data.schema import DAYS_SENTINEL, SENTINEL_COLUMNS
+from .data.schema import DAYS_SENTINEL, KEY, SENTINEL_COLUMNS, TARGET
+from .decision import BORDERLINE_WIDTH, DECISIONS, RISK_BANDS, risk_band, risk_band_codes
 from .explain import Grouper, describe_features, reasons
 from .explain.probability import ProbabilityMap, probability_effects
-from .explain.units import format_percent
+from .words import check_lang, colon, score_sentence, tr
 
-KEY = "SK_ID_CURR"
-BORDERLINE_WIDTH = 0.02
-RISK_BANDS = ("low", "borderline", "high")
+__all__ = ["BORDERLINE_WIDTH", "COMPARE_VARIABLES", "DESCRIPTIVE_COLUMNS", "KEY", "RISK_BANDS",
+           "Explanation", "Score", "Scorer", "UnknownClientError", "risk_band"]
 SAMPLE_ROWS = 16_384
 SAMPLE_RUN = 1024
 ROW_CACHE = 32
@@ -87,18 +87,6 @@ DESCRIPTIVE_COLUMNS = tuple(dict.fromkeys(
 #: default variables of :meth:`Scorer.compare`
 COMPARE_VARIABLES = ("AMT_INCOME_TOTAL", "AMT_CREDIT", "AMT_ANNUITY", "DAYS_BIRTH",
                      "EXT_SOURCE_3", "probability")
-_DECISIONS = {"grant": "granted", "refuse": "refused", "granted": "granted",
-              "refused": "refused"}
-
-
-_WORDS = {
-    "fr": {"granted": "crédit accordé", "refused": "crédit refusé", "low": "risque faible",
-           "borderline": "cas limite", "high": "risque élevé",
-           "raises": "Ce qui augmente le risque :", "lowers": "Ce qui réduit le risque :"},
-    "en": {"granted": "loan granted", "refused": "loan refused", "low": "low risk",
-           "borderline": "borderline", "high": "high risk",
-           "raises": "What raises the risk:", "lowers": "What lowers the risk:"},
-}
 
 
 class UnknownClientError(KeyError):
@@ -106,29 +94,20 @@ class UnknownClientError(KeyError):
 
     def __init__(self, client_id):
         self.client_id = client_id
-        super().__init__(f"unknown client: SK_ID_CURR {client_id!r} is not in this bundle")
+        super().__init__(f"unknown client: {KEY} {client_id!r} is not in this bundle")
 
     def __str__(self) -> str:
         return self.args[0]
-
-
-def risk_band(probability, threshold: float, width: float = BORDERLINE_WIDTH):
-    """``"low"``, ``"borderline"`` (``threshold - width <= probability < threshold + width``)
-    or ``"high"``; vectorised over arrays."""
-    p = np.asarray(probability, dtype=np.float64)
-    out = np.where(p < threshold - width, "low",
-                   np.where(p >= threshold + width, "high", "borderline"))
-    return str(out) if out.ndim == 0 else out
 
 
 @dataclass(frozen=True)
 class Score:
     client_id: int
     probability: float   # calibrated probability of default
-    decision: str        # "granted" | "refused"
+    decision: str        # scoring_lib.decision: "granted" | "refused"
     threshold: float
     distance: float      # probability - threshold (>= 0: refused)
-    risk_band: str       # "low" | "borderline" | "high"
+    risk_band: str       # scoring_lib.decision: "low" | "borderline" | "high"
     borderline_width: float
     sample: str | None   # "train" | "test"
     target: float | None  # the known outcome of a training client (1: defaulted)
@@ -163,19 +142,13 @@ class Explanation:
 
     def to_text(self) -> str:
         """The decision and its reasons, as an advisor reads them (in ``lang``)."""
-        s, fr = self.score, self.lang == "fr"
-        head = (f"Client {s.client_id} : probabilité de défaut {format_percent(s.probability)} "
-                f"pour un seuil de {format_percent(s.threshold)} — "
-                f"{_WORDS['fr'][s.decision]} ({_WORDS['fr'][s.risk_band]})." if fr else
-                f"Client {s.client_id}: probability of default "
-                f"{format_percent(s.probability, 'en')} against a threshold of "
-                f"{format_percent(s.threshold, 'en')} — {_WORDS['en'][s.decision]} "
-                f"({_WORDS['en'][s.risk_band]}).")
-        lines = [head]
+        s = self.score
+        lines = [score_sentence(s.client_id, s.probability, s.threshold, s.decision,
+                                s.risk_band, self.lang)]
         for direction in ("raises", "lowers"):
             sentences = self.sentences(direction)
             if sentences:
-                lines.append(_WORDS[self.lang][direction])
+                lines.append(colon(tr(direction, self.lang), self.lang))
                 lines += [f"  - {x}" for x in sentences]
         return "\n".join(lines)
 
@@ -227,17 +200,12 @@ class Scorer:
         if not clients.index.equals(scores.index):  # the documented layout: same order
             clients = clients.reindex(scores.index)
         clients["probability"] = probability
-        decision = scores["DECISION"]
-        if not isinstance(decision.dtype, pd.CategoricalDtype):
-            decision = decision.astype("category")
-        clients[DECISION] = pd.Categorical.from_codes(
-            decision.cat.codes.to_numpy(),
-            categories=[_DECISIONS[c] for c in decision.cat.categories]).set_categories(
-                ["granted", "refused"])
-        codes = np.where(probability < self.threshold - self.borderline_width, 0,
-                         np.where(probability >= self.threshold + self.borderline_width, 2, 1))
+        # the bundle checked that every DECISION is one of DECISIONS and follows the threshold
+        clients[DECISION] = pd.Categorical(scores["DECISION"].astype(object).to_numpy(),
+                                           categories=list(DECISIONS))
+        codes = risk_band_codes(probability, self.threshold, self.borderline_width)
         clients[RISK_BAND] = pd.Categorical.from_codes(codes, categories=list(RISK_BANDS))
-        clients["TARGET"] = scores["TARGET"].to_numpy(dtype=np.float64, na_value=np.nan)
+        clients[TARGET] = scores[TARGET].to_numpy(dtype=np.float64, na_value=np.nan)
         clients["SAMPLE"] = scores["SAMPLE"].to_numpy()
         self.clients = clients
         self.neighbours = NeighbourIndex().fit(clients, ids=clients.index.to_numpy())
@@ -326,7 +294,7 @@ class Scorer:
     def score(self, client_id) -> Score:
         row = self.client(client_id)
         p = float(row["probability"])
-        target = row["TARGET"]
+        target = row[TARGET]
         return Score(int(row.name), p, str(row[DECISION]), self.threshold,
                      p - self.threshold, str(row[RISK_BAND]), self.borderline_width,
                      None if pd.isna(row["SAMPLE"]) else str(row["SAMPLE"]),
@@ -373,8 +341,7 @@ class Scorer:
 
     def explain(self, client_id, lang: str = "fr", max_reasons: int = 4) -> Explanation:
         """Why this score: contributions, grouped by variable, and reason sentences."""
-        if lang not in ("fr", "en"):
-            raise ValueError(f"lang must be 'fr' or 'en', got {lang!r}")
+        check_lang(lang)
         pos = self._position(client_id)
         score = self.score(client_id)
         row = self._row(pos)
@@ -400,7 +367,7 @@ class Scorer:
         rate (training clients) and probabilities."""
         row = self.client(client_id)
         return similar_clients(self.neighbours, row, k,
-                               outcomes=self.clients["TARGET"],
+                               outcomes=self.clients[TARGET],
                                scores=self.clients["probability"], exclude=row.name)
 
     def group_mask(self, filters=None) -> np.ndarray:
@@ -435,7 +402,7 @@ class Scorer:
             self._comparisons = ComparisonCache(
                 self.client_ids,
                 lambda name: self._column(name).to_numpy(dtype=np.float64, na_value=np.nan),
-                self.clients["TARGET"].to_numpy(), self.group_mask,
+                self.clients[TARGET].to_numpy(), self.group_mask,
                 lambda client_id, k: self.similar_clients(client_id, k).neighbours[KEY]
                 .to_numpy())
         return self._comparisons
@@ -464,5 +431,5 @@ class Scorer:
         frame = pd.DataFrame({v: self._column(v).to_numpy() for v in variables},
                              index=self.client_ids)
         client = frame.iloc[pos]
-        target = self.clients["TARGET"].to_numpy()
+        target = self.clients[TARGET].to_numpy()
         return compare(client, frame.iloc[rows], variables, target=target[rows], bins=bins)

@@ -161,7 +161,7 @@ def given_token(options: ServeOptions, environ=None) -> tuple[str | None, str, s
 def check_lang(environ=None) -> None:
     """:class:`ServeError` when ``$SCORING_LANG`` names a language the page does not speak
     (unset or empty: the page's default)."""
-    from .dashboard.text import LANGS
+    from .words import LANGS
 
     environ = os.environ if environ is None else environ
     value = environ.get(LANG_ENV)

@@ -26,6 +26,7 @@ from scoring_lib.bundle.store import (
     verify_bundle,
 )
 from scoring_lib.bundle.tiles import FeatureTiles, write_tiles
+from scoring_lib.decision import GRANTED, REFUSED
 from scoring_lib.model.training.estimators import CatBoostModel
 from scoring_lib.model.training.inputs import check_feature_frame
 from scoring_lib.model.training.trainer import Trainer
@@ -99,7 +100,8 @@ def test_round_trip(built):
     s = bundle.scores
     assert s.index.is_monotonic_increasing and len(s) == N_TRAIN + N_TEST
     pd.testing.assert_series_equal(s["PROBA"], scores.set_index("SK_ID_CURR")["PROBA"])
-    assert (s["DECISION"] == "refuse").eq(s["PROBA"] >= bundle.threshold).all()
+    assert (s["DECISION"] == REFUSED).eq(s["PROBA"] >= bundle.threshold).all()
+    assert list(s["DECISION"].cat.categories) == [GRANTED, REFUSED] == ["granted", "refused"]
     assert bundle.calibrator.method == "platt"
 
 
@@ -348,6 +350,41 @@ def write_version(bundle, version):
     manifest.write_text(json.dumps(content))
 
 
+def test_a_format_2_bundle_with_the_old_decision_words_is_refused_with_a_rebuild_message(
+        copy, tmp_path):
+    """Format 2 spelt the decisions "grant" / "refuse"; format 3 "granted" / "refused" as
+    the rest of the product. An old bundle is not read through a mapping: it is refused,
+    names its version and says to rebuild, and ``scoring demo`` rebuilds it."""
+    from scoring_lib.model.pipeline.build import DEMO_PARAMS, bundle_status
+
+    scores = pd.read_parquet(copy / "scores.parquet")
+    old = {GRANTED: "grant", REFUSED: "refuse"}
+    scores["DECISION"] = pd.Categorical(scores["DECISION"].astype(object).map(old),
+                                        categories=["grant", "refuse"])
+    scores.to_parquet(copy / "scores.parquet", index=False)
+    write_version(copy, 2)
+    with pytest.raises(BundleError, match="bundle.json: format version 2, this scoring_lib "
+                                          "reads version 3 only: rebuild the bundle with "
+                                          "`scoring build`"):
+        load_bundle(copy, verify=False)
+    current, reason = bundle_status(copy, tmp_path, DEMO_PARAMS)
+    assert not current and "format version 2" in reason
+    # the old words in a bundle that says format 3: refused by the decisions' check
+    write_version(copy, FORMAT_VERSION)
+    from scoring_lib.bundle.store import sha256_file
+
+    content = json.loads((copy / MANIFEST).read_text())
+    path = copy / "scores.parquet"
+    content["files"]["scores.parquet"] = {"size": path.stat().st_size,
+                                          "sha256": sha256_file(path)}
+    (copy / MANIFEST).write_text(json.dumps(content))
+    edit_manifest(copy, ("name",), "edited")  # recomputes the checksum
+    with pytest.raises(BundleError, match=r"column DECISION: [\d,]+ value\(s\) other than "
+                                          r"'granted' and 'refused', e.g. '(grant|refuse)' "
+                                          r"for client \d+"):
+        load_bundle(copy)
+
+
 def test_a_format_1_bundle_is_refused_and_not_up_to_date(copy, tmp_path):
     """Format 1 kept the features in Arrow IPC: its readers are gone, it must be rebuilt
     (and ``scoring demo`` rebuilds it instead of calling it up to date)."""
@@ -355,7 +392,7 @@ def test_a_format_1_bundle_is_refused_and_not_up_to_date(copy, tmp_path):
 
     write_version(copy, 1)
     with pytest.raises(BundleError, match="bundle.json: format version 1, this scoring_lib "
-                                          "reads version 2 only: rebuild the bundle") as info:
+                                          "reads version 3 only: rebuild the bundle") as info:
         load_bundle(copy)
     assert info.value.file == MANIFEST
     current, reason = bundle_status(copy, tmp_path, DEMO_PARAMS)
@@ -374,7 +411,8 @@ def test_the_model_package_gives_every_public_name_on_first_use(package):
         value = getattr(model, name)
         module = value.__module__ if hasattr(value, "__module__") else None
         assert module is None or module.startswith(("scoring_lib.model.training.",
-                                                    "scoring_lib.bundle.")), (name, module)
+                                                    "scoring_lib.bundle.",
+                                                    "scoring_lib.decision")), (name, module)
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         model.nothing  # noqa: B018
 
@@ -504,7 +542,7 @@ def test_a_threshold_moved_within_range_is_refused_by_the_decisions(copy):
     assert text.startswith(f"{copy / 'scores.parquet'}: ")
     assert re.search(r"\d+ client\(s\) whose DECISION is not the one that bundle.json's "
                      r"threshold 0.3 gives \(refused when PROBA >= threshold\), e.g. client "
-                     r"\d+: PROBA 0.\d+, DECISION 'refuse': the threshold or the scores were "
+                     r"\d+: PROBA 0.\d+, DECISION 'refused': the threshold or the scores were "
                      r"changed after the build", text), text
 
 
@@ -515,7 +553,7 @@ def test_the_build_s_extreme_thresholds_are_accepted(copy):
 
     assert accept_all_threshold([0.2, 1.0]) == ACCEPT_ALL
     scores = pd.read_parquet(copy / "scores.parquet")
-    scores["DECISION"] = pd.Categorical(["grant"] * len(scores), categories=["grant", "refuse"])
+    scores["DECISION"] = pd.Categorical([GRANTED] * len(scores), categories=[GRANTED, REFUSED])
     scores.to_parquet(copy / "scores.parquet", index=False)
     content = json.loads((copy / MANIFEST).read_text())
     from scoring_lib.bundle.store import sha256_file
@@ -554,10 +592,11 @@ def test_bad_scores_are_refused_naming_the_scores_file(copy):
 
 
 def test_the_manifest_s_private_words_agree_with_the_training_modules():
-    """The manifest checks name the decisions and calibrations without importing the
-    training modules (scikit-learn): the words must stay those the build writes."""
+    """The manifest checks name the calibrations without importing the training modules
+    (scikit-learn): the words must stay those the build writes. The decisions have one home,
+    scoring_lib.decision, which the build and the checks both import."""
     from scoring_lib.bundle import manifest
-    from scoring_lib.model.training import calibration, train
+    from scoring_lib.model.training import calibration
 
-    assert (manifest.GRANT, manifest.REFUSE) == (train.GRANT, train.REFUSE)
     assert manifest.CALIBRATIONS == calibration.METHODS
+    assert not hasattr(manifest, "GRANT") and not hasattr(manifest, "REFUSE")

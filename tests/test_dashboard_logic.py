@@ -44,15 +44,15 @@ ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
 
 
 def test_probability_has_one_decimal_in_each_language():
-    assert probability_text(0.123) == "12,3 %"
+    assert probability_text(0.123) == "12,3\u202f%"  # narrow no-break space: never wrapped
     assert probability_text(0.123, "en") == "12.3%"
-    assert probability_text(0.0004) == "0,0 %"
+    assert probability_text(0.0004) == "0,0\u202f%"
     assert probability_text(1.0, "en") == "100.0%"
 
 
 def test_interpretation_says_the_decision_and_closeness():
     text = interpretation(0.123, 0.09, "refused", "high")
-    assert text.startswith("La probabilité de défaut (12,3 %) dépasse le seuil de 9,0 % "
+    assert text.startswith("La probabilité de défaut (12,3\u202f%) dépasse le seuil de 9,0\u202f% "
                            "fixé par la banque : le crédit est refusé.")
     assert "nettement au-dessus" in text
     close = interpretation(0.095, 0.09, "refused", "borderline", "en")
@@ -251,7 +251,7 @@ def test_legend_tooltip_reasons_and_table_row_escape_their_texts():
                      "AMT_CREDIT": 12000.0, "probability": 0.4567})
     line = _row_text(row, "fr")
     assert "<img" not in line and ESCAPED in line
-    assert line == (f"Femme, 40 ans · {ESCAPED} · 12\u202f000\u202f€<br><b>45,7 %</b> · "
+    assert line == (f"Femme, 40 ans · {ESCAPED} · 12\u202f000\u202f€<br><b>45,7\u202f%</b> · "
                     f'<span style="color:#D55E00">Crédit refusé</span>')
 
 

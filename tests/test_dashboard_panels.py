@@ -79,7 +79,7 @@ def some_ids(scorer) -> list[int]:
 
 
 def fr_percent(p: float) -> str:
-    return f"{100 * p:.1f}".replace(".", ",") + " %"
+    return f"{100 * p:.1f}".replace(".", ",") + "\u202f%"  # narrow no-break space
 
 
 # ----------------------------------------------------------------------------- start
@@ -227,7 +227,7 @@ def shown_points(x: float, lang: str) -> str:
 
 def percent_text(p: float, lang: str) -> str:
     text = f"{100 * p:.1f}"
-    return text.replace(".", ",") + " %" if lang == "fr" else text + "%"
+    return text.replace(".", ",") + "\u202f%" if lang == "fr" else text + "%"
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

@@ -160,7 +160,7 @@ def test_score_clients_covers_train_and_test(cv, data):
                            oof=pd.Series(selection.proba(cv), index=data.X.index))
     assert len(scores) == data.n_train + len(data.X_test)
     assert scores["SK_ID_CURR"].is_monotonic_increasing
-    assert (scores["DECISION"] == "refuse").eq(scores["PROBA"] >= 0.2).all()
+    assert (scores["DECISION"] == "refused").eq(scores["PROBA"] >= 0.2).all()
     test = scores["SAMPLE"] == "test"
     assert scores.loc[test, "TARGET"].isna().all() and scores.loc[test, "PROBA_OOF"].isna().all()
     assert scores.loc[~test, "PROBA_OOF"].notna().all()

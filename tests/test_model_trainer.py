@@ -123,7 +123,7 @@ def test_given_values_instead_of_searched_ones():
     scores = trainer.score()
     expected = calibrator.transform(model.predict_proba(trainer.data.all_clients())[:, 1])
     np.testing.assert_allclose(np.sort(scores["PROBA"]), np.sort(expected))
-    assert (scores["DECISION"] == "refuse").eq(scores["PROBA"] >= 0.2).all()
+    assert (scores["DECISION"] == "refused").eq(scores["PROBA"] >= 0.2).all()
     assert scores["PROBA_OOF"].isna().all()
 
 

@@ -26,21 +26,21 @@ import numpy as np
 import pandas as pd
 
 from ..data.schema import KEY, TARGET
+from ..decision import DECISIONS, GRANTED, REFUSED, decide
 from .errors import BundleError
 
 FORMAT = "scoring_lib.bundle"
-FORMAT_VERSION = 2
+#: 3: the decisions are spelt as everywhere else, granted / refused (format 2 wrote
+#: grant / refuse); 2: the features in zstd tiles (format 1: Arrow IPC)
+FORMAT_VERSION = 3
 MANIFEST = "bundle.json"
 MODEL_FILE = "model.cbm"
 SCORES_FILE = "scores.parquet"
 CLIENTS_FILE = "clients.arrow"
 FEATURES_FILE = "features.tiles"
 
-#: the decisions of ``scores.parquet`` (as :mod:`.train` writes them; not imported from it:
-#: it imports scikit-learn, which a dashboard process never loads)
-GRANT, REFUSE = "grant", "refuse"
 #: calibration methods (those of :mod:`scoring_lib.model.training.calibration`, not imported
-#: for the same reason)
+#: from it: it imports scikit-learn, which a dashboard process never loads)
 CALIBRATIONS = ("none", "platt", "isotonic")
 #: the threshold of "accept everyone", just above 1 (``cost.accept_all_threshold``): what the
 #: build chooses when a missed default costs nothing (``--cost-fn 0``)
@@ -374,13 +374,13 @@ def check_scores(scores: pd.DataFrame, manifest: dict, bundle) -> None:
                    f"from 0 to 1, e.g. {_show(getattr(value, 'item', lambda: value)())} for "
                    f"client {ids[i]}")
     decision = scores["DECISION"].astype(object).to_numpy()
-    known = np.isin(decision, [GRANT, REFUSE])
+    known = np.isin(decision, DECISIONS)
     if not known.all():
         i = int(np.flatnonzero(~known)[0])
         raise fail(f"column DECISION: {int((~known).sum()):,d} value(s) other than "
-                   f"{GRANT!r} and {REFUSE!r}, e.g. {decision[i]!r} for client {ids[i]}")
+                   f"{GRANTED!r} and {REFUSED!r}, e.g. {decision[i]!r} for client {ids[i]}")
     threshold = float(manifest["threshold"])
-    expected = np.where(proba >= threshold, REFUSE, GRANT)
+    expected = decide(proba, threshold)
     wrong = decision != expected
     if wrong.any():
         i = int(np.flatnonzero(wrong)[0])

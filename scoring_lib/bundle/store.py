@@ -56,6 +56,7 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 
 from ..data.schema import KEY
+from ..decision import decide
 from .errors import BundleError
 from .manifest import (
     CLIENTS_FILE,
@@ -493,8 +494,7 @@ class Bundle:
         return self.calibrator.transform(self.model.predict_proba(X)[:, 1])
 
     def decide(self, proba) -> np.ndarray:
-        from ..model.training.train import decide
-
+        """:func:`scoring_lib.decision.decide` at the bundle's threshold."""
         return decide(proba, self.threshold)
 
     def __repr__(self) -> str:

@@ -13,7 +13,7 @@ level filters: a level or a list of levels (any of them), in the raw data's spel
     ``income_type``     NAME_INCOME_TYPE: ``"Working"``, ``"Pensioner"``, ...
     ``education``       NAME_EDUCATION_TYPE: ``"Higher education"``, ...
     ``contract_type``   NAME_CONTRACT_TYPE: ``"Cash loans"``, ``"Revolving loans"``
-    ``decision``        column ``decision``: ``"granted"``, ``"refused"``
+    ``decision``        column ``decision``: ``"granted"``, ``"refused"`` (scoring_lib.decision)
     ``risk_band``       column ``risk_band``: the bands of the bundle
 range filters: ``(low, high)``, ``low <= value < high``, either end ``None`` for open
     ``age``             years, from DAYS_BIRTH (age = -DAYS_BIRTH / 365.25)
@@ -35,9 +35,9 @@ import numpy as np
 import pandas as pd
 
 from ..data.schema import LEVELS
+from ..decision import DECISIONS
 
 DECISION, RISK_BAND = "decision", "risk_band"
-DECISIONS = ("granted", "refused")
 DAYS_PER_YEAR = 365.25
 
 #: filter -> (column, kind)

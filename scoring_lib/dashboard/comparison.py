@@ -16,17 +16,18 @@ import ipywidgets as W
 import numpy as np
 
 from ..data.schema import DAYS_SENTINEL
+from ..decision import RISK_BANDS
 from ..explain.units import format_value
 from .panel import Panel, frozen, hold
 from .safe import Html, esc, join, tag
 from .state import REFERENCES
-from .text import number, probability_text, tr
+from .text import number, percent, probability_text, tr
 from .theme import BAND_COLOURS, BLUE, INK, ORANGE
 from .ticks import axis_ticks
 
 K_SIMILAR = 100
 MAX_POINTS = 2_000
-BANDS = ("low", "borderline", "high")
+BANDS = RISK_BANDS
 #: variables offered (descriptive columns of every client, kept in memory by the Scorer)
 VARIABLES = ("DAYS_BIRTH", "AMT_INCOME_TOTAL", "AMT_CREDIT", "AMT_ANNUITY", "DAYS_EMPLOYED",
              "EXT_SOURCE_1", "EXT_SOURCE_2", "EXT_SOURCE_3", "CNT_FAM_MEMBERS", "probability")
@@ -385,8 +386,7 @@ class ComparisonPanel(Panel):
         if np.isnan(d["human_value"]) or d["percentile"] != d["percentile"]:
             self.position.value = esc(tr("position_missing", lang))
         else:
-            below = (f"{number(d['below'], 0, lang)} %" if lang == "fr"
-                     else f"{number(d['below'], 0, lang)}%")
+            below = percent(d["below"] / 100, lang, decimals=0)
             self.position.value = esc(tr(
                 "position", lang, value=value_text(self.scorer, variable, d["value"], lang),
                 p=int(round(d["percentile"])), below=below))

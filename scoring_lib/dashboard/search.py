@@ -16,11 +16,13 @@ import ipywidgets as W
 import numpy as np
 
 from ..compare.groups import filter_levels
+from ..decision import DECISIONS, RISK_BANDS
 from ..explain import level_text
-from ..explain.units import is_missing
+from ..explain.units import format_amount, is_missing
 from .panel import Panel, frozen
 from .safe import Html, esc, join, tag
 from .text import count_text, number, probability_text, shorten, tr
+from .theme import DECISION_COLOURS
 
 MAX_SUGGESTIONS = 20
 MAX_ID_DIGITS = 18   # client ids are 64-bit integers: longer numbers are nobody's
@@ -214,8 +216,7 @@ class SearchPanel(Panel):
         if not np.all(self.ids[1:] >= self.ids[:-1]):
             self.ids = np.sort(self.ids)
         clients = scorer.clients
-        self._levels = {"age": AGE_RANGES, "decision": ("granted", "refused"),
-                        "risk_band": ("low", "borderline", "high")}
+        self._levels = {"age": AGE_RANGES, "decision": DECISIONS, "risk_band": RISK_BANDS}
         for name in _COLUMNS:
             self._levels[name] = filter_levels(clients, name)
         self._extra: dict[str, list] = {name: [] for name, _, _ in FILTER_WIDGETS}
@@ -436,10 +437,9 @@ def _row_text(row, lang: str) -> Html:
     contract = ("" if is_missing(row["NAME_CONTRACT_TYPE"])
                 else level_text("NAME_CONTRACT_TYPE", row["NAME_CONTRACT_TYPE"], lang))
     decision = str(row["decision"])
-    colour = "#D55E00" if decision == "refused" else "#0072B2"
+    colour = DECISION_COLOURS[decision]
     credit = row["AMT_CREDIT"]
-    amount = "" if credit != credit else (f"{number(credit, 0, lang)}\u202f€" if lang == "fr"
-                                         else f"€{number(credit, 0, lang)}")
+    amount = "" if credit != credit else format_amount(credit, lang)
     who = ", ".join(x for x in (gender.capitalize(), years.lstrip(", ")) if x)
     return join([" · ".join(x for x in (who, contract, amount) if x), Html("<br>"),
                  tag("b", probability_text(row["probability"], lang)), " · ",

@@ -6,6 +6,7 @@ comes with words or an icon, never alone.
 
 from __future__ import annotations
 
+from ..decision import BORDERLINE, GRANTED, HIGH, LOW, REFUSED
 from .safe import Html
 
 BLUE = "#0072B2"        # granted, lowers the risk, repaid
@@ -15,9 +16,9 @@ GREY = "#8C8C8C"        # other factors
 LIGHT_BLUE = "#CFE3F1"
 LIGHT_ORANGE = "#F6D5C2"
 INK = "#1F2933"
-BAND_COLOURS = {"low": BLUE, "borderline": YELLOW, "high": ORANGE}
-DECISION_COLOURS = {"granted": BLUE, "refused": ORANGE}
-DECISION_ICONS = {"granted": "✔", "refused": "✖"}
+BAND_COLOURS = {LOW: BLUE, BORDERLINE: YELLOW, HIGH: ORANGE}
+DECISION_COLOURS = {GRANTED: BLUE, REFUSED: ORANGE}
+DECISION_ICONS = {GRANTED: "✔", REFUSED: "✖"}
 
 CSS = Html("""
 <style>

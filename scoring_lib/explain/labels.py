@@ -35,6 +35,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from ..words import check_lang
 from .application_labels import APPLICATION, RATIOS
 from .history_labels import BALANCE, COLUMNS, GROUPS, SUBSETS, TABLES
 from .levels import level_text
@@ -141,8 +142,7 @@ def feature_label(record: Mapping, lang: str = "fr") -> str:
     """The label of one feature from its metadata ``record`` (a mapping with the fields of
     :data:`scoring_lib.features.metadata.FIELDS`)."""
     fr, en, _ = _label_and_gender(record)
-    if lang not in ("fr", "en"):
-        raise ValueError(f"lang must be 'fr' or 'en', got {lang!r}")
+    check_lang(lang)
     return fr if lang == "fr" else en
 
 

@@ -26,7 +26,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from .units import NNBSP, Unit, format_value, is_missing, missing_text
+from ..words import check_lang, percent
+from .units import Unit, format_value, is_missing, missing_text
 
 REASON_COLUMNS = ("direction", "group", "feature", "contribution", "value", "value_text",
                   "percentile", "sentence")
@@ -64,8 +65,7 @@ def _shares(percentiles, feature: str):
 
 
 def _pct(x: float, lang: str) -> str:
-    n = int(math.floor(x + 1e-9))
-    return f"{n}{NNBSP}%" if lang == "fr" else f"{n}%"
+    return percent(math.floor(x + 1e-9) / 100, lang, decimals=0)
 
 
 def _numeric_sentence(label, gender, unit: Unit, text, shares, effect, lang) -> str:
@@ -138,8 +138,7 @@ def reasons(grouped: pd.DataFrame, client_values: pd.Series, percentiles=None,
     first (largest contribution first), then the risk-lowering ones (most negative first).
     Groups with a zero contribution give no reason.
     """
-    if lang not in ("fr", "en"):
-        raise ValueError(f"lang must be 'fr' or 'en', got {lang!r}")
+    check_lang(lang)
     if max_per_side < 0:
         raise ValueError(f"max_per_side must be 0 or more, got {max_per_side}")
     needed = {"group", "contribution", "top_feature", "top_label_fr", "top_label_en",

@@ -44,11 +44,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..data.schema import DAYS_SENTINEL
+from ..words import NNBSP, check_lang, percent
+from ..words import number as format_number
 from .application_labels import APPLICATION, NOT_APPLICABLE_WHEN_MISSING, RATIOS
 from .history_labels import BALANCE, COLUMNS
 from .levels import level_text
 
-NNBSP = "\u202f"  # narrow no-break space: French thousands separator and before units
 KINDS = ("duration_days", "date_days", "date_months", "months", "days", "years", "amount",
          "ratio", "share", "count", "score", "index", "rating", "hour", "flag", "category",
          "number")
@@ -108,16 +109,6 @@ def is_missing(value) -> bool:
         return False
 
 
-def format_number(x: float, decimals: int = 0, lang: str = "fr") -> str:
-    """``x`` with thousands separators: "12 345,6" (fr, narrow no-break space), "12,345.6"."""
-    text = f"{x:,.{decimals}f}"
-    if text.lstrip("-").strip("0.,") == "":  # -0, -0.0
-        text = text.lstrip("-")
-    if lang == "fr":
-        text = text.replace(",", NNBSP).replace(".", ",")
-    return text
-
-
 def _smart(x: float, lang: str) -> str:
     """Integers as integers; otherwise 1 decimal from 10, 2 from 1, 3 significant below."""
     if float(x).is_integer():
@@ -138,10 +129,10 @@ def format_amount(x: float, lang: str = "fr") -> str:
 
 
 def format_percent(share: float, lang: str = "fr") -> str:
+    """A share of a feature's value: one decimal under 10 % when it says something, else
+    none ("3,5 %", "32 %"); :func:`scoring_lib.words.percent`."""
     p = share * 100
-    decimals = 1 if abs(p) < 10 and round(p, 1) != round(p) else 0
-    number = format_number(p, decimals, lang)
-    return f"{number}{NNBSP}%" if lang == "fr" else f"{number}%"
+    return percent(share, lang, 1 if abs(p) < 10 and round(p, 1) != round(p) else 0)
 
 
 def _plural(n: int, fr: tuple[str, str], en: tuple[str, str], lang: str) -> str:
@@ -209,8 +200,7 @@ def missing_text(unit: Unit, lang: str = "fr") -> str:
 
 def format_value(value, unit: Unit, lang: str = "fr") -> str:
     """``value`` of a feature with ``unit``, written for a person in ``lang`` (fr or en)."""
-    if lang not in ("fr", "en"):
-        raise ValueError(f"lang must be 'fr' or 'en', got {lang!r}")
+    check_lang(lang)
     if is_missing(value):
         return missing_text(unit, lang)
     kind = unit.kind

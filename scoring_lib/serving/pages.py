@@ -1,9 +1,10 @@
-"""What a visitor of ``scoring serve`` reads besides the dashboard, in French and English.
+"""What a visitor of ``scoring serve`` reads besides the dashboard, in French and English
+(the texts are those of :mod:`scoring_lib.words`: ``wait_*``, ``failed_*``, ``busy_*``).
 
 - :func:`waiting_html`: sent first, before Voilà's page. It opens the document (so it
-  carries the doctype) and shows "Votre page est en préparation… (N avant vous)" in a bar at
-  the top of the window; :func:`ahead_script` updates N while the request waits in the
-  render queue; the bar removes itself once Voilà shows the dashboard. Voilà's page follows
+  carries the doctype) and shows, in a bar at the top of the window, that the page is being
+  prepared and how many requests wait before it (N); :func:`ahead_script` updates N while
+  the request waits in the render queue; the bar removes itself once Voilà shows the dashboard. Voilà's page follows
   in the same response: the HTML parser ignores its second doctype, ``<html>`` and ``<head>``
   tags (their attributes are merged, their contents kept), as every browser does by the
   HTML standard's "in body" rules.
@@ -14,29 +15,32 @@
 
 from __future__ import annotations
 
+import html
+import json
+
+from ..words import LANGS, tr
+
 BAR_STYLE = ("position:fixed;top:0;left:0;right:0;z-index:10000;margin:0;padding:10px 16px;"
              "font:15px/1.4 sans-serif;border-bottom:1px solid #c8c8c8;")
 
-#: How each kind of failure is told: (French, English).
-FAILURES = {
-    "error": ("une erreur s'est produite pendant sa préparation",
-              "an error occurred while it was being prepared"),
-    "timeout": ("sa préparation a pris trop de temps",
-                "preparing it took too long"),
-    "kernel": ("le processus qui la calculait s'est arrêté",
-               "the process computing it stopped"),
-    "server": ("le serveur a rencontré une erreur",
-               "the server ran into an error"),
-}
+#: the kinds of failure, each told by the text ``failed_<kind>`` of :mod:`scoring_lib.words`
+FAILURES = ("error", "timeout", "kernel", "server")
 RETRY_AFTER_SECONDS = 30
 
 
-def _ahead_fr(n: int) -> str:
-    return f"({n} avant vous)" if n > 0 else ""
+def _text(key: str, lang: str, **values) -> str:
+    """A text of :mod:`scoring_lib.words`, escaped for HTML."""
+    return html.escape(tr(key, lang, **values), quote=False)
 
 
-def _ahead_en(n: int) -> str:
-    return f"({n} ahead of you)" if n > 0 else ""
+def _ahead(n: int, lang: str) -> str:
+    return _text("wait_ahead", lang, n=n) if n > 0 else ""
+
+
+def _ahead_js(lang: str) -> str:
+    """A JavaScript expression of ``n``: the text ``wait_ahead`` in ``lang``."""
+    before, after = tr("wait_ahead", lang).split("{n}")
+    return f"{json.dumps(before)} + n + {json.dumps(after)}"
 
 
 def waiting_html(ahead: int = 0) -> str:
@@ -44,17 +48,17 @@ def waiting_html(ahead: int = 0) -> str:
     return f"""<!DOCTYPE html>
 <html><head><meta charset="utf-8"><link rel="icon" href="data:;base64,="></head><body>
 <div id="scoring-wait" role="status" style="{BAR_STYLE}background:#eef4fb;color:#1d3557">
-<span lang="fr">Votre page est en préparation… <span id="scoring-ahead-fr">{
-_ahead_fr(ahead)}</span></span>
-/ <span lang="en">Your page is being prepared… <span id="scoring-ahead-en">{
-_ahead_en(ahead)}</span></span>
+<span lang="fr">{_text("wait_preparing", "fr")} <span id="scoring-ahead-fr">{
+_ahead(ahead, "fr")}</span></span>
+/ <span lang="en">{_text("wait_preparing", "en")} <span id="scoring-ahead-en">{
+_ahead(ahead, "en")}</span></span>
 </div>
 <script>
 window.scoringAhead = function (n) {{
   var fr = document.getElementById("scoring-ahead-fr");
   var en = document.getElementById("scoring-ahead-en");
-  if (fr) fr.textContent = n > 0 ? "(" + n + " avant vous)" : "";
-  if (en) en.textContent = n > 0 ? "(" + n + " ahead of you)" : "";
+  if (fr) fr.textContent = n > 0 ? {_ahead_js("fr")} : "";
+  if (en) en.textContent = n > 0 ? {_ahead_js("en")} : "";
 }};
 (function () {{
   var timer = setInterval(function () {{
@@ -74,17 +78,14 @@ def ahead_script(ahead: int) -> str:
 
 
 def failure_text(kind: str) -> tuple[str, str]:
-    """The failure sentence in French and in English."""
-    fr, en = FAILURES.get(kind, FAILURES["server"])
-    return (f"La page n'a pas pu être préparée : {fr}. Rechargez la page ; si cela se "
-            "reproduit, prévenez l'administrateur du service.",
-            f"The page could not be prepared: {en}. Reload the page; if it happens again, "
-            "tell the service's administrator.")
+    """The failure sentence in French and in English (plain text)."""
+    key = f"failed_{kind if kind in FAILURES else 'server'}"
+    return tuple(tr("failed_page", lang, why=tr(key, lang)) for lang in LANGS)
 
 
 def failed_html(kind: str) -> str:
     """The failure bar (replaces the waiting bar and Voilà's spinner)."""
-    fr, en = failure_text(kind)
+    fr, en = (html.escape(text, quote=False) for text in failure_text(kind))
     return f"""
 <div id="scoring-failed" role="alert" style="{BAR_STYLE}background:#fdecea;color:#7a1c14">
 <p lang="fr" style="margin:0 0 4px 0">{fr}</p>
@@ -106,16 +107,14 @@ def busy_html(cap: int) -> str:
     return f"""<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Service occupé / Service busy</title>
+<title>{_text("busy_title", "fr")} / {_text("busy_title", "en")}</title>
 <style>body{{font:16px/1.5 sans-serif;max-width:40em;margin:3em auto;padding:0 1em;color:#222}}
 h1{{font-size:1.3em;margin-bottom:.3em}}</style></head>
 <body><main id="scoring-busy">
-<h1>Service occupé</h1>
-<p>Trop de pages sont ouvertes en ce moment ({cap} au plus). Réessayez dans un instant :
-rechargez la page dans une minute.</p>
-<h1 lang="en">Service busy</h1>
-<p lang="en">Too many pages are open right now ({cap} at most). Please retry in a moment:
-reload the page in a minute.</p>
+<h1>{_text("busy_title", "fr")}</h1>
+<p>{_text("busy_text", "fr", cap=int(cap))}</p>
+<h1 lang="en">{_text("busy_title", "en")}</h1>
+<p lang="en">{_text("busy_text", "en", cap=int(cap))}</p>
 </main></body></html>
 """
 

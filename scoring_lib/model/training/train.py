@@ -17,16 +17,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ...decision import DECISIONS, decide
 from .calibration import Calibrator, choose_calibration, compare_calibration, cross_fit
 from .cost import best_threshold, reference_costs
 from .cv import CVResult
 from .estimators import LABELS
 from .inputs import KEY, TARGET, ModelData, check_feature_frame, read_feature_frame
 
-GRANT, REFUSE = "grant", "refuse"
-DECISIONS = (GRANT, REFUSE)
-
-__all__ = ["DECISIONS", "GRANT", "REFUSE", "Selection", "decide", "fit_final",
+__all__ = ["Selection", "fit_final",
            "candidates_table", "load_training_data", "score_clients", "select_model",
            "summary_metrics", "threshold_for", "training_record"]
 
@@ -117,18 +115,14 @@ def fit_final(estimator, data: ModelData):
     return estimator.fit(data.X, data.y)
 
 
-def decide(proba, threshold: float) -> np.ndarray:
-    """``"refuse"`` where ``proba >= threshold``, else ``"grant"``."""
-    return np.where(np.asarray(proba) >= threshold, REFUSE, GRANT)
-
-
 def score_clients(model, calibrator: Calibrator, data: ModelData, threshold: float,
                   oof: pd.Series | None = None) -> pd.DataFrame:
     """Probability and decision for every client of ``data`` (training and test).
 
     Columns: ``SK_ID_CURR`` (sorted), ``SAMPLE`` (``train`` / ``test``), ``TARGET``
     (missing for test clients), ``PROBA_RAW`` (the final model), ``PROBA`` (calibrated),
-    ``DECISION`` (``grant`` / ``refuse`` at ``threshold``) and ``PROBA_OOF``: the
+    ``DECISION`` (:data:`scoring_lib.decision.DECISIONS`: ``granted`` / ``refused`` at
+    ``threshold``, :func:`scoring_lib.decision.decide`) and ``PROBA_OOF``: the
     calibrated out-of-fold probability of a training client (``oof``, indexed by
     SK_ID_CURR), the honest estimate for a client the final model has seen.
     """

@@ -1,0 +1,313 @@
+"""Every word the product shows a person, in French and English: one home.
+
+The Scorer's text (``scoring score``), the dashboard and the pages of ``scoring serve`` take
+their words, and the way they write numbers, percentages and percentage points, from here:
+
+- :data:`TEXTS` maps a key to ``(French, English)``; :func:`tr` picks one and fills its
+  ``{placeholders}``. The decisions and risk bands of :mod:`scoring_lib.decision` are keys
+  (``tr(GRANTED, "fr")`` is "Crédit accordé"). Texts are plain text, never HTML: whoever
+  writes them into HTML escapes them (values included).
+- :func:`number`, :func:`percent` ("12,3 %" with a narrow no-break space / "12.3%"),
+  :func:`points` ("+3,2 points"), :func:`colon` ("Ce qui réduit le risque :" / "...risk:").
+- :func:`resolve_lang`: a language as a person or a URL gives it.
+
+The features dictionary (labels of variables, their levels and units, the reason sentences)
+stays in :mod:`scoring_lib.explain`, which uses the formats of this module.
+"""
+
+from __future__ import annotations
+
+from .decision import BORDERLINE, GRANTED, HIGH, LOW, REFUSED
+
+LANGS = ("fr", "en")
+DEFAULT_LANG = "fr"
+NNBSP = "\u202f"  # narrow no-break space: French thousands separator and before "%"
+
+#: key -> (French, English)
+TEXTS: dict[str, tuple[str, str]] = {
+    # header and search
+    "title": ("Score de crédit d'un client", "A client's credit score"),
+    "subtitle": ("Outil d'aide à la décision pour les chargés de relation client",
+                 "Decision support for client advisors"),
+    "search_placeholder": ("Identifiant du client (ex. {example})",
+                           "Client ID (e.g. {example})"),
+    "search_button": ("Afficher", "Show"),
+    "search_label": ("Trouver un client", "Find a client"),
+    "example_hint": ("Exemple : le client {client_id} est affiché. Tapez l'identifiant d'un "
+                     "client puis « Afficher » (ou Entrée), ou filtrez la liste ci-dessous.",
+                     "Example: client {client_id} is shown. Type a client's ID then "
+                     "“Show” (or Enter), or filter the list below."),
+    "unknown_id": ("Aucun client n'a l'identifiant {client_id}. Vérifiez le numéro.",
+                   "No client has the ID {client_id}. Please check the number."),
+    "not_an_id": ("« {text} » n'est pas un identifiant : tapez le numéro du client "
+                  "(chiffres seulement).",
+                  "“{text}” is not an ID: type the client's number (digits only)."),
+    "empty_id": ("Tapez l'identifiant d'un client.", "Type a client's ID."),
+    "unknown_lang": ("Langue « {asked} » non prise en charge : la page est en français "
+                     "(langues : fr, en).",
+                     "Language “{asked}” is not supported: the page opened in French "
+                     "(languages: fr, en)."),
+    "failed": ("Une partie de l'affichage n'a pas pu être calculée ({part}). Réessayez ; "
+               "si cela se reproduit, signalez-le au support.",
+               "Part of the page could not be computed ({part}). Please try again; if "
+               "it happens again, report it to support."),
+    # the parts of the page, named in the failure message
+    "part_score": ("score", "score"),
+    "part_explanation": ("explication", "explanation"),
+    "part_info": ("informations", "information"),
+    "part_comparison": ("comparaison", "comparison"),
+    "part_search": ("recherche et filtres", "search and filters"),
+    "part_page": ("page", "page"),
+    # the scale of the explanation charts
+    "unit_label": ("Échelle des graphiques :", "Scale of the charts:"),
+    "unit_probability": ("Points de probabilité", "Probability points"),
+    "unit_logodds": ("Log-odds (data scientists)", "Log-odds (data scientists)"),
+    "client_heading": ("Client n° {client_id}", "Client no. {client_id}"),
+    "sample_train": ("client connu (remboursé)", "known client (repaid)"),
+    "sample_train_default": ("client connu (en défaut)", "known client (defaulted)"),
+    "sample_test": ("nouvelle demande", "new application"),
+    # filters
+    "filters_title": ("Filtrer les clients", "Filter clients"),
+    "all": ("Tous", "All"),
+    "all_f": ("Toutes", "All"),
+    "filter_contract": ("Type de crédit", "Loan type"),
+    "filter_gender": ("Sexe", "Gender"),
+    "filter_age": ("Âge", "Age"),
+    "filter_income_type": ("Type de revenu", "Income type"),
+    "filter_family": ("Situation familiale", "Family status"),
+    "filter_decision": ("Décision", "Decision"),
+    "filter_band": ("Niveau de risque", "Risk level"),
+    "age_range": ("{low} à {high} ans", "{low} to {high} years"),
+    "age_from": ("{low} ans et plus", "{low} years and over"),
+    "age_under": ("moins de {high} ans", "under {high} years"),
+    "results_count": ("{n} clients correspondent", "{n} matching clients"),
+    "results_one": ("1 client correspond", "1 matching client"),
+    "results_none": ("0 client : aucun ne correspond à ces filtres.",
+                     "0 clients: none matches these filters."),
+    "page": ("Page {page} sur {pages}", "Page {page} of {pages}"),
+    "prev": ("◀ Préc.", "◀ Prev."),
+    "next": ("Suiv. ▶", "Next ▶"),
+    "pick_tooltip": ("Afficher ce client", "Show this client"),
+    "reset_filters": ("Effacer les filtres", "Clear filters"),
+    # score
+    "score_title": ("Score et décision", "Score and decision"),
+    "probability_label": ("Probabilité de défaut", "Probability of default"),
+    "threshold_label": ("Seuil {threshold}", "Threshold {threshold}"),
+    GRANTED: ("Crédit accordé", "Loan granted"),
+    REFUSED: ("Crédit refusé", "Loan refused"),
+    LOW: ("Risque faible", "Low risk"),
+    BORDERLINE: ("Cas limite", "Borderline case"),
+    HIGH: ("Risque élevé", "High risk"),
+    "band_words": ("Niveau de risque : {band}", "Risk level: {band}"),
+    "interpret_refused": ("La probabilité de défaut ({p}) dépasse le seuil de {t} fixé par la "
+                          "banque : le crédit est refusé.",
+                          "The probability of default ({p}) is above the bank's threshold "
+                          "of {t}: the loan is refused."),
+    "interpret_granted": ("La probabilité de défaut ({p}) est inférieure au seuil de {t} fixé "
+                          "par la banque : le crédit est accordé.",
+                          "The probability of default ({p}) is below the bank's threshold "
+                          "of {t}: the loan is granted."),
+    "interpret_close": (" Le cas est proche du seuil : un examen attentif du dossier est "
+                        "conseillé.",
+                        " The case is close to the threshold: a careful review of the file "
+                        "is advised."),
+    "interpret_far_refused": (" Le risque est nettement au-dessus du seuil.",
+                              " The risk is well above the threshold."),
+    "interpret_far_granted": (" Le risque est nettement en dessous du seuil.",
+                              " The risk is well below the threshold."),
+    "gauge_axis": ("Probabilité de défaut (%)", "Probability of default (%)"),
+    "gauge_client": ("Ce client", "This client"),
+    # explanation
+    "explain_title": ("Pourquoi cette décision ?", "Why this decision?"),
+    "raises": ("Ce qui augmente le risque", "What raises the risk"),
+    "lowers": ("Ce qui réduit le risque", "What lowers the risk"),
+    "no_reason": ("Aucun élément marquant.", "Nothing stands out."),
+    "force_title": ("Des facteurs au score : chaque bande pousse le score vers le haut "
+                    "(orange, risque plus élevé) ou vers le bas (bleu)",
+                    "From factors to score: each band pushes the score up (orange, "
+                    "higher risk) or down (blue)"),
+    "force_axis": ("Score brut du modèle (log-odds : 0 correspond à 50 %)",
+                   "Model's raw score (log-odds: 0 means 50%)"),
+    "force_base": ("Client moyen", "Average client"),
+    "force_client": ("Ce client", "This client"),
+    "others": ("Autres facteurs", "Other factors"),
+    "waterfall_title": ("Les 10 facteurs les plus importants, du client moyen à ce client",
+                        "The 10 most important factors, from the average client to this "
+                        "client"),
+    "waterfall_axis": ("Score brut du modèle (log-odds)", "Model's raw score (log-odds)"),
+    "points_axis": ("Effet sur la probabilité de défaut (points)",
+                    "Effect on the probability of default (points)"),
+    "force_title_points": ("Des facteurs à la probabilité de défaut : chaque bande la pousse "
+                           "vers le haut (orange, risque plus élevé) ou vers le bas (bleu)",
+                           "From factors to the probability of default: each band pushes it "
+                           "up (orange, higher risk) or down (blue)"),
+    "points_note": ("Les graphiques montrent, en points de pourcentage, de combien chaque "
+                    "facteur éloigne la probabilité de défaut de ce client de celle du client "
+                    "moyen (0 sur l'axe) : les effets s'additionnent exactement. Passez la "
+                    "souris sur une bande pour voir la valeur du client.",
+                    "The charts show, in percentage points, how far each factor moves this "
+                    "client's probability of default from the average client's (0 on the "
+                    "axis): the effects add up exactly. Hover over a band to see the "
+                    "client's value."),
+    "tip_points_up": ("Augmente la probabilité de défaut de {c}",
+                      "Raises the probability of default by {c}"),
+    "tip_points_down": ("Réduit la probabilité de défaut de {c}",
+                        "Lowers the probability of default by {c}"),
+    "scale_note": ("Les graphiques sont sur l'échelle du modèle (log-odds) : les "
+                   "contributions s'y additionnent exactement. Passez la souris sur une "
+                   "bande pour voir la valeur du client.",
+                   "The charts use the model's scale (log-odds), on which contributions add "
+                   "up exactly. Hover over a band to see the client's value."),
+    "tip_value": ("Valeur du client : {value}", "Client's value: {value}"),
+    "tip_percentile": ("Percentile : {p} (plus élevé que {p} % des clients)",
+                       "Percentile: {p} (higher than {p}% of clients)"),
+    "tip_effect_up": ("Augmente le score de {c}", "Raises the score by {c}"),
+    "tip_effect_down": ("Réduit le score de {c}", "Lowers the score by {c}"),
+    "tip_others": ("{n} autres variables", "{n} other variables"),
+    # information
+    "info_title": ("Informations du client", "Client information"),
+    "info_sections": ("Rubriques affichées :", "Sections shown:"),
+    "info_filter": ("Chercher un champ…", "Search a field…"),
+    "identity": ("Identité et famille", "Identity and family"),
+    "income": ("Revenus et emploi", "Income and employment"),
+    "credit": ("Crédit demandé", "Requested credit"),
+    "history": ("Historique de crédit", "Credit history"),
+    "no_field": ("Aucun champ ne correspond.", "No field matches."),
+    # comparison
+    "compare_title": ("Comparer avec d'autres clients", "Compare with other clients"),
+    "reference_all": ("Tous les clients", "All clients"),
+    "reference_similar": ("Les {k} clients les plus proches", "The {k} most similar clients"),
+    "reference_group": ("Le groupe filtré", "The filtered group"),
+    "reference_label": ("Comparer avec :", "Compare with:"),
+    "variable_label": ("Variable :", "Variable:"),
+    "scatter_x": ("Axe horizontal :", "Horizontal axis:"),
+    "scatter_y": ("Axe vertical :", "Vertical axis:"),
+    "repaid": ("Clients ayant remboursé", "Clients who repaid"),
+    "defaulted": ("Clients en défaut", "Clients who defaulted"),
+    "hist_axis_y": ("Part des clients (%)", "Share of clients (%)"),
+    "hist_note": ("Répartition parmi {n} clients de la référence ({ref}) ; chaque couleur "
+                  "totalise 100 %.",
+                  "Distribution among {n} reference clients ({ref}); each colour adds up to "
+                  "100%."),
+    "position": ("Ce client : {value} — percentile {p} : {below} des clients de la référence "
+                 "ont une valeur plus basse.",
+                 "This client: {value} — percentile {p}: {below} of the reference clients "
+                 "have a lower value."),
+    "position_missing": ("Ce client : valeur inconnue.", "This client: value unknown."),
+    "scatter_note": ("{n} clients de la référence (échantillon d'au plus {max}), colorés "
+                     "par niveau de risque ; le losange noir est ce client.",
+                     "{n} reference clients (a sample of at most {max}), coloured by risk "
+                     "level; the black diamond is this client."),
+    "no_filter_group": (" (aucun filtre : tous les clients)", " (no filter: all clients)"),
+    "probability_var": ("Probabilité de défaut", "Probability of default"),
+    "years": ("ans", "years"),
+    "lang_label": ("Langue", "Language"),
+    # the Scorer's text (scoring score)
+    "score_sentence": ("Client {client_id} : probabilité de défaut {p} pour un seuil de {t} — "
+                       "{decision} ({band}).",
+                       "Client {client_id}: probability of default {p} against a threshold of "
+                       "{t} — {decision} ({band})."),
+    # the pages of scoring serve around the dashboard (scoring_lib.serving.pages)
+    "wait_preparing": ("Votre page est en préparation…", "Your page is being prepared…"),
+    "wait_ahead": ("({n} avant vous)", "({n} ahead of you)"),
+    "failed_page": ("La page n'a pas pu être préparée : {why}. Rechargez la page ; si cela se "
+                    "reproduit, prévenez l'administrateur du service.",
+                    "The page could not be prepared: {why}. Reload the page; if it happens "
+                    "again, tell the service's administrator."),
+    "failed_error": ("une erreur s'est produite pendant sa préparation",
+                     "an error occurred while it was being prepared"),
+    "failed_timeout": ("sa préparation a pris trop de temps", "preparing it took too long"),
+    "failed_kernel": ("le processus qui la calculait s'est arrêté",
+                      "the process computing it stopped"),
+    "failed_server": ("le serveur a rencontré une erreur", "the server ran into an error"),
+    "busy_title": ("Service occupé", "Service busy"),
+    "busy_text": ("Trop de pages sont ouvertes en ce moment ({cap} au plus). Réessayez dans un "
+                  "instant : rechargez la page dans une minute.",
+                  "Too many pages are open right now ({cap} at most). Please retry in a "
+                  "moment: reload the page in a minute."),
+}
+
+
+def check_lang(lang) -> str:
+    """``lang`` if it is one of :data:`LANGS`, else ``ValueError`` naming it."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(map(repr, LANGS))}, got {lang!r}")
+    return lang
+
+
+def tr(key: str, lang: str = DEFAULT_LANG, **values) -> str:
+    """The text ``key`` in ``lang`` with its ``{placeholders}`` filled from ``values``."""
+    text = TEXTS[key][LANGS.index(check_lang(lang))]
+    return text.format(**values) if values else text
+
+
+def resolve_lang(lang) -> tuple[str, bool]:
+    """``(language, known)``: ``lang`` as given (case and spaces ignored) if the product
+    speaks it, else :data:`DEFAULT_LANG` and ``known`` False (an empty or None ``lang`` is
+    the default, known)."""
+    text = str(lang if lang is not None else "").strip().lower()
+    if text in LANGS:
+        return text, True
+    return DEFAULT_LANG, not text
+
+
+# ----------------------------------------------------------------------------- formats
+def number(x: float, decimals: int = 0, lang: str = DEFAULT_LANG) -> str:
+    """``x`` with ``decimals`` decimals and thousands separators: "12 345,6" (fr, narrow
+    no-break spaces, comma), "12,345.6" (en); never "-0"."""
+    text = f"{x:,.{decimals}f}"
+    if text.lstrip("-").strip("0.,") == "":  # -0, -0.0
+        text = text.lstrip("-")
+    if lang == "fr":
+        text = text.replace(",", NNBSP).replace(".", ",")
+    return text
+
+
+def percent(share: float, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:
+    """A fraction in percent: ``percent(0.123)`` "12,3 %" (fr), "12.3%" (en). Probabilities
+    (of default, thresholds) are written with one decimal everywhere."""
+    text = number(100 * share, decimals, lang)
+    return f"{text}{NNBSP}%" if lang == "fr" else f"{text}%"
+
+
+def points(x: float, lang: str = DEFAULT_LANG, signed: bool = True) -> str:
+    """Percentage points with one decimal (two below 0.05 but not 0): "+3,2 points" (fr),
+    "+3.2 points" (en), "−1,4 points"; ``signed`` False: "3,2 points"."""
+    decimals = 2 if 0 < abs(x) < 0.05 else 1
+    sign = ("+" if x >= 0 else "\u2212") if signed else ""
+    return f"{sign}{number(abs(x), decimals, lang)} points"
+
+
+def colon(text: str, lang: str = DEFAULT_LANG) -> str:
+    """``text`` followed by a colon as each language writes it: "risque :" / "risk:"."""
+    return f"{text} :" if lang == "fr" else f"{text}:"
+
+
+def lower_first(text: str) -> str:
+    """``text`` with its first letter in lower case, for a word inside a sentence."""
+    return text[:1].lower() + text[1:]
+
+
+# --------------------------------------------------------------------------- sentences
+def score_sentence(client_id, probability: float, threshold: float, decision: str,
+                   band: str, lang: str = DEFAULT_LANG) -> str:
+    """"Client 100002 : probabilité de défaut 12,3 % pour un seuil de 9,1 % — crédit refusé
+    (risque élevé)." (the first line of ``scoring score``)."""
+    return tr("score_sentence", lang, client_id=client_id, p=percent(probability, lang),
+              t=percent(threshold, lang), decision=lower_first(tr(decision, lang)),
+              band=lower_first(tr(band, lang)))
+
+
+def interpretation(probability: float, threshold: float, decision: str, band: str,
+                   lang: str = DEFAULT_LANG) -> str:
+    """One plain sentence that says what the score means for the decision."""
+    p, t = percent(probability, lang), percent(threshold, lang)
+    text = tr("interpret_refused" if decision == REFUSED else "interpret_granted", lang,
+              p=p, t=t)
+    if band == BORDERLINE:
+        text += tr("interpret_close", lang)
+    elif band == HIGH and decision == REFUSED:
+        text += tr("interpret_far_refused", lang)
+    elif band == LOW and decision == GRANTED:
+        text += tr("interpret_far_granted", lang)
+    return text
