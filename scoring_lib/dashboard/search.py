@@ -21,7 +21,7 @@ from ..explain import level_text
 from ..explain.units import format_amount, is_missing
 from .panel import Panel, frozen
 from .safe import Html, esc, join, tag
-from .text import count_text, number, probability_text, shorten, tr
+from .text import count_text, probability_text, shorten, tr
 from .theme import DECISION_COLOURS
 
 MAX_SUGGESTIONS = 20
