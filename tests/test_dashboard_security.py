@@ -22,6 +22,7 @@ from unittest import mock
 import pytest
 import test_scoring
 from serve_harness import ServerProcess, free_port, launch_chromium, require_browser
+from test_dashboard_e2e import screenshot
 
 from scoring_lib.data.synth import generate_tables
 
@@ -117,18 +118,6 @@ def wait_text(page, css: str, predicate, what: str) -> str:
         time.sleep(0.1)
     raise AssertionError(f".{css}: {what} not seen within {STEP_TIMEOUT_MS / 1000:.0f} s; "
                          f"last text {text!r}")
-
-
-def screenshot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    size = page.viewport_size
-    height = page.locator(".sc-app").first.evaluate("el => el.scrollHeight")
-    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 200, 8000)})
-    try:
-        page.wait_for_timeout(300)
-        page.screenshot(path=str(ARTIFACTS / f"dashboard-{name}.png"), full_page=True)
-    finally:
-        page.set_viewport_size(size)
 
 
 def assert_nothing_injected(page, dialogs: list, when: str) -> None:
