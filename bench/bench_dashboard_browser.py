@@ -1,6 +1,8 @@
 """Benchmark of the advisor dashboard in a real browser (Playwright + Debian's chromium).
 
-Measured, each against ``scoring serve`` started by this script on ports 8870-8880:
+Measured, each against ``scoring serve`` started by this script on a port the system
+chooses (not the tests' 8870-8880: a test server of another job taking the port between our
+check and our bind once made Voilà give up while the page loaded the other server):
 
 * **time to interactive**: navigation start -> the ``sc-probability`` text visible (with a
   digit), read in the page (``performance.now()``, whose origin is the navigation start).
@@ -70,6 +72,8 @@ WATCH_SWITCH = """() => {
                  {subtree: true, childList: true, characterData: true, attributes: true});
 }"""
 SETTLED_MS = 300
+#: a page that shows no score within this time fails the run (a working page: < 10 s)
+PAGE_TIMEOUT_MS = 240_000
 
 
 def trivial_notebook(folder: Path) -> Path:
@@ -140,11 +144,17 @@ def time_to_interactive(browser, server, preheat: bool, runs: int) -> list[float
         wait_kernels_idle(server, 1 if preheat else 0)
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
-        page.goto(server.base_url, wait_until="commit", timeout=600_000)
-        handle = page.wait_for_function(PROBABILITY_READY, timeout=600_000, polling="raf")
+        page.goto(server.base_url, wait_until="commit", timeout=PAGE_TIMEOUT_MS)
+        handle = page.wait_for_function(PROBABILITY_READY, timeout=PAGE_TIMEOUT_MS,
+                                        polling="raf")
         out.append(handle.json_value() / 1000)
         leave(page)
     return out
+
+
+def bench_port() -> int:
+    """A free port chosen by the system, outside the tests' ports (see the docstring)."""
+    return free_port(candidates=())
 
 
 def load_average() -> float:
@@ -196,13 +206,14 @@ def session_on(browser, bundle: Path, switches: int, log: Path) -> dict:
     from scoring_lib.bundle.store import load_bundle
 
     ids = load_bundle(bundle, verify=False).scores.index.to_numpy()
-    server = ServerProcess.scoring_serve(bundle, log, port=free_port(), preheat=False)
+    server = ServerProcess.scoring_serve(bundle, log, port=bench_port(), preheat=False)
     with server:
         server.wait_ready(timeout=600)
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
-        page.goto(server.base_url, wait_until="commit", timeout=600_000)
-        tti = page.wait_for_function(PROBABILITY_READY, timeout=600_000).json_value() / 1000
+        page.goto(server.base_url, wait_until="commit", timeout=PAGE_TIMEOUT_MS)
+        tti = page.wait_for_function(PROBABILITY_READY,
+                                     timeout=PAGE_TIMEOUT_MS).json_value() / 1000
         wait_kernels_idle(server, 1)
         (kernel,) = kernels(server)
         loaded = rss(kernel)
@@ -257,7 +268,7 @@ def main(argv=None) -> int:
                 key = f"{name}_{'preheated' if preheat else 'cold'}"
                 load_before = load_average()
                 server = ServerProcess.scoring_serve(
-                    bundle, work / f"{key}.log", port=free_port(), preheat=preheat,
+                    bundle, work / f"{key}.log", port=bench_port(), preheat=preheat,
                     notebook=notebook)
                 with server:
                     server.wait_ready(timeout=600)
