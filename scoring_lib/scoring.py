@@ -71,16 +71,19 @@ from .compare import (
 from .compare.groups import DECISION, FILTERS, RISK_BAND
 from .compare.neighbours import COLUMNS as NEIGHBOUR_COLUMNS
 from .data.schema import DAYS_SENTINEL, KEY, SENTINEL_COLUMNS, TARGET
-from .decision import BORDERLINE_WIDTH, DECISIONS, RISK_BANDS, risk_band, risk_band_codes
+from .decision import (BORDERLINE_WIDTH, DECISIONS, GRANTED, RISK_BANDS, risk_band,
+                       risk_band_codes)
 from .explain import Grouper, describe_features, reasons
 from .explain.probability import ProbabilityMap, probability_effects
-from .words import check_lang, colon, score_sentence, tr
+from .words import check_lang, colon, percent, score_sentence, tr
 
 __all__ = ["BORDERLINE_WIDTH", "COMPARE_VARIABLES", "DESCRIPTIVE_COLUMNS", "KEY", "RISK_BANDS",
            "Explanation", "Score", "Scorer", "UnknownClientError", "risk_band"]
 SAMPLE_ROWS = 16_384
 SAMPLE_RUN = 1024
 ROW_CACHE = 32
+#: recourse options bring the probability to threshold * (1 - RECOURSE_MARGIN) or below
+RECOURSE_MARGIN = 0.05
 #: application columns kept in memory for every client
 DESCRIPTIVE_COLUMNS = tuple(dict.fromkeys(
     [*NEIGHBOUR_COLUMNS, *(FILTERS[f][0] for f in FILTERS if f not in (DECISION, RISK_BAND))]))
@@ -224,6 +227,8 @@ class Scorer:
         self._columns = Recent(16)
         self._rows = Recent(ROW_CACHE)
         self._comparisons = None
+        self._ranges = None
+        self._position_of_feature = {f: i for i, f in enumerate(self.feature_names)}
 
     def _open_features(self) -> None:
         """Open the bundle's feature tiles (:class:`~scoring_lib.model.tiles.FeatureTiles`:
@@ -317,6 +322,15 @@ class Scorer:
         """
         from catboost import Pool
 
+        pool = Pool([self._catboost_row(features)], cat_features=self._cat_indices,
+                    feature_names=self.feature_names)
+        values = self._model.get_feature_importance(pool, type="ShapValues",
+                                                    thread_count=1)[0]
+        return values[:-1], float(values[-1])
+
+    def _catboost_row(self, features: list) -> list:
+        """A row of features as CatBoost reads it: categories as text, missing ones as the
+        bundle's ``missing_category`` (as in training), numbers as float, NaN if missing."""
         row = []
         for value, is_cat in zip(features, self._is_cat):
             missing = value is None or value is pd.NA or value != value  # NaN != NaN
@@ -324,10 +338,7 @@ class Scorer:
                 row.append(self._missing_category if missing else str(value))
             else:
                 row.append(np.nan if missing else float(value))
-        pool = Pool([row], cat_features=self._cat_indices, feature_names=self.feature_names)
-        values = self._model.get_feature_importance(pool, type="ShapValues",
-                                                    thread_count=1)[0]
-        return values[:-1], float(values[-1])
+        return row
 
     def percentiles(self, features: pd.Series, names) -> dict:
         """Shares of the sampled clients below / equal to / above the client's value, in
@@ -343,8 +354,12 @@ class Scorer:
         """Why this score: contributions, grouped by variable, and reason sentences."""
         check_lang(lang)
         pos = self._position(client_id)
-        score = self.score(client_id)
-        row = self._row(pos)
+        return self._explain_row(self.score(client_id), self._row(pos), lang, max_reasons)
+
+    def _explain_row(self, score: Score, row: list, lang: str,
+                     max_reasons: int) -> Explanation:
+        """The explanation of the features ``row`` (Python values in feature order) whose
+        score is ``score`` (:meth:`explain`, :meth:`what_if`)."""
         values, base = self._shap(row)
         grouped = self._grouper.group(values)
         effects, base_probability, _ = probability_effects(
@@ -360,6 +375,127 @@ class Scorer:
         contributions = pd.Series(values, index=self._feature_index)
         return Explanation(score, base, base + float(values.sum()), contributions, grouped,
                            text, lang, base_probability)
+
+    # ---------------------------------------------------------------------- simulation
+    @property
+    def simulation_ranges(self) -> dict:
+        """The plausible range of each actionable variable, ``{name: (low, high)}``: the
+        smallest and largest values among the training clients of the bundle's client table
+        (:func:`scoring_lib.simulation.observed_ranges`; read once, kept)."""
+        if self._ranges is None:
+            from .simulation import observed_ranges
+            from .simulation.levers import RAW
+
+            apps = self.bundle.get_application_columns(list(RAW)).reindex(self.client_ids)
+            train = (self.clients["SAMPLE"] == "train").to_numpy()
+            self._ranges = observed_ranges(apps[train] if train.any() else apps)
+        return self._ranges
+
+    def actionable_variables(self, lang: str = "fr") -> list[dict]:
+        """What a simulation may change (:data:`scoring_lib.simulation.LEVERS`): name, label
+        (in ``lang``), kind (``"amount"`` | ``"months"``), step, plausible low and high."""
+        from .simulation import LEVERS
+
+        check_lang(lang)
+        ranges = self.simulation_ranges
+        return [{"name": v.name, "label": v.label(lang), "label_fr": v.label_fr,
+                 "label_en": v.label_en, "kind": v.kind, "step": v.step,
+                 "low": ranges[v.name][0], "high": ranges[v.name][1]} for v in LEVERS.values()]
+
+    def _raw_values(self, application: pd.DataFrame) -> dict:
+        from .simulation.levers import RAW
+
+        row = application.iloc[0]
+        return {n: (float(row[n]) if pd.notna(row[n]) else float("nan")) for n in RAW}
+
+    def _simulated_rows(self, pos: int, application: pd.DataFrame, variants: list[dict]):
+        """The client's stored features with the features derived from the actionable
+        columns recomputed by the feature layer for each of ``variants`` (raw values), and
+        their probabilities: ``(rows, probabilities)``."""
+        from catboost import Pool
+
+        from .simulation.levers import DERIVED, derived_features
+
+        derived = derived_features(application, variants)
+        names = [f for f in DERIVED if f in self._position_of_feature]
+        places = [self._position_of_feature[f] for f in names]
+        columns = derived[names].to_numpy(dtype=np.float64)
+        stored = self._row(pos)
+        rows = []
+        for values in columns:
+            row = list(stored)
+            for j, v in zip(places, values):
+                row[j] = None if np.isnan(v) else float(v)
+            rows.append(row)
+        pool = Pool([self._catboost_row(r) for r in rows], cat_features=self._cat_indices,
+                    feature_names=self.feature_names)
+        raw = self._model.predict(pool, prediction_type="RawFormulaVal", thread_count=1)
+        return rows, np.atleast_1d(self.to_probability(np.asarray(raw, dtype=np.float64)))
+
+    def _simulated_score(self, real: Score, p: float) -> Score:
+        from .decision import decide
+
+        return Score(real.client_id, p, str(decide(p, self.threshold)), self.threshold,
+                     p - self.threshold, risk_band(p, self.threshold, self.borderline_width),
+                     self.borderline_width, real.sample, real.target)
+
+    def what_if(self, client_id, changes: dict, lang: str = "fr", max_reasons: int = 4):
+        """The client's application with ``changes`` (actionable variable -> value: see
+        :mod:`scoring_lib.simulation.levers`), re-featurised by the feature layer, re-scored
+        (same model, calibration, threshold) and re-explained: a
+        :class:`~scoring_lib.simulation.WhatIf`. Nothing is written anywhere. Raises
+        :class:`~scoring_lib.simulation.WhatIfError` for an unknown variable or a value that
+        is not a number or is outside the plausible range."""
+        from .simulation import WhatIf, resolve
+
+        check_lang(lang)
+        pos = self._position(client_id)
+        real = self.score(client_id)
+        application = self.bundle.applications.rows([pos])
+        before = self._raw_values(application)
+        values = resolve(before, changes, self.simulation_ranges)
+        rows, p = self._simulated_rows(pos, application, [values])
+        score = self._simulated_score(real, float(p[0]))
+        explanation = self._explain_row(score, rows[0], lang, max_reasons)
+        return WhatIf(dict(changes), values, before, explanation, real,
+                      pd.Series(rows[0], index=self._feature_index, dtype=object))
+
+    def recourse(self, client_id, max_options: int = 3, margin: float = RECOURSE_MARGIN,
+                 lang: str = "fr"):
+        """Up to ``max_options`` different sets of changes (at most 3 variables each, as
+        small as the grid allows) that bring the probability to ``threshold * (1 - margin)``
+        or below (:mod:`scoring_lib.simulation.recourse`); each verified by :meth:`what_if`.
+        A :class:`~scoring_lib.simulation.Recourse`: options, or a message (already granted;
+        nothing within the limits, with the reasons that weigh most)."""
+        from .simulation import Option, Recourse
+        from .simulation.recourse import search
+
+        check_lang(lang)
+        if not 0 <= margin < 1:
+            raise ValueError(f"margin: expected a share in [0, 1), got {margin!r}")
+        if int(max_options) < 1:
+            raise ValueError(f"max_options: expected at least 1, got {max_options!r}")
+        pos = self._position(client_id)
+        real = self.score(client_id)
+        target = self.threshold * (1 - margin)
+        out = Recourse(real, target, lang=lang)
+        if real.probability <= target:
+            out.message = tr("recourse_granted", lang, t=percent(target, lang))
+            return out
+        application = self.bundle.applications.rows([pos])
+        base = self._raw_values(application)
+        found = search(base, self.simulation_ranges,
+                       lambda variants: self._simulated_rows(pos, application, variants)[1],
+                       target, int(max_options))
+        for changes, values, _, change in found:
+            checked = self.what_if(client_id, changes, lang=lang)  # verified, not assumed
+            if checked.probability <= target and checked.decision == GRANTED:
+                out.options.append(Option(changes, checked.values, checked.probability,
+                                          checked.decision, change))
+        if not out.options:
+            out.message = tr("recourse_none", lang, t=percent(target, lang))
+            out.weighs_most = self.explain(client_id, lang=lang).sentences("raises")[:3]
+        return out
 
     # ------------------------------------------------------------------------- compare
     def similar_clients(self, client_id, k: int = 10) -> SimilarClients:

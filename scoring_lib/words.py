@@ -207,6 +207,37 @@ TEXTS: dict[str, tuple[str, str]] = {
                        "{decision} ({band}).",
                        "Client {client_id}: probability of default {p} against a threshold of "
                        "{t} — {decision} ({band})."),
+    # simulation and recourse (scoring_lib.simulation: scoring whatif, scoring recourse)
+    "money": ("{amount}\u00a0€", "€{amount}"),
+    "sim_credit": ("un crédit de {credit}", "a credit of {credit}"),
+    "sim_months": (" sur {months} mois (mensualité {annuity})",
+                   " over {months} months (instalment {annuity})"),
+    "sim_goods": (", bien financé {goods}", ", goods financed {goods}"),
+    "sim_granted": ("{application} serait accordé : probabilité {p}, sous le seuil de {t}.",
+                    "{application} would be granted: probability {p}, below the threshold "
+                    "of {t}."),
+    "sim_refused": ("{application} serait refusé : probabilité {p}, pour un seuil de {t}.",
+                    "{application} would be refused: probability {p}, against a threshold "
+                    "of {t}."),
+    "sim_title": ("Simulation pour le client {client_id} (rien n'est enregistré) :",
+                  "Simulation for client {client_id} (nothing is saved):"),
+    "sim_real": ("Score réel, inchangé : probabilité {p}, {decision}.",
+                 "Real score, unchanged: probability {p}, {decision}."),
+    "recourse_options": ("Ce qui ferait accorder le crédit",
+                         "What would get the credit granted"),
+    "recourse_granted": ("Le crédit est déjà accordé avec une marge (probabilité sous {t}) : "
+                         "aucun changement n'est nécessaire.",
+                         "The credit is already granted with a margin (probability below "
+                         "{t}): no change is needed."),
+    "recourse_none": ("Aucun changement du montant, de la durée ou du prix du bien (3 au plus, "
+                      "dans les valeurs observées) ne ramène la probabilité sous {t} : la "
+                      "décision tient surtout à des éléments qui ne se changent pas au "
+                      "guichet.",
+                      "No change of the amount, the duration or the price of the goods (3 at "
+                      "most, within the observed values) brings the probability below {t}: "
+                      "the decision rests mostly on facts that cannot be changed at the "
+                      "counter."),
+    "recourse_weighs": ("Ce qui pèse le plus", "What weighs most"),
     # the pages of scoring serve around the dashboard (scoring_lib.serving.pages)
     "wait_preparing": ("Votre page est en préparation…", "Your page is being prepared…"),
     "wait_ahead": ("({n} avant vous)", "({n} ahead of you)"),
