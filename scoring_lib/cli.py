@@ -176,6 +176,57 @@ def _cmd_score(args) -> int:
     return 0
 
 
+def _assignment(text: str) -> tuple[str, float]:
+    """``NAME=VALUE`` of ``--set`` (VALUE a number)."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, e.g. AMT_CREDIT=250000, got "
+                                         f"{text!r}")
+    try:
+        number = float(value.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{name.strip()}: expected a number after '=', got "
+                                         f"{value!r}") from None
+    return name.strip(), number
+
+
+def _simulation(args, verb):
+    """Open the bundle and run ``verb(scorer)``; a bundle, client or change that cannot work
+    is one sentence on stderr and exit status 2."""
+    from .bundle.errors import BundleError
+    from .scoring import Scorer, UnknownClientError
+    from .simulation import WhatIfError
+
+    try:
+        return verb(Scorer.from_bundle(args.bundle))
+    except (BundleError, UnknownClientError, WhatIfError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+
+
+def _cmd_whatif(args) -> int:
+    import json
+
+    changes = dict(args.set or [])
+    result = _simulation(args, lambda s: s.what_if(args.client, changes, lang=args.lang))
+    if result is None:
+        return 2
+    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) if args.json
+          else result.to_text())
+    return 0
+
+
+def _cmd_recourse(args) -> int:
+    import json
+
+    result = _simulation(args, lambda s: s.recourse(args.client, lang=args.lang))
+    if result is None:
+        return 2
+    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) if args.json
+          else result.to_text())
+    return 0
+
+
 def _port(text: str) -> int:
     value = int(text)
     if not 1 <= value <= 65535:
@@ -285,6 +336,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON (client_id, probability, "
                    "decision, threshold, risk_band, reasons, ...) instead of text")
     p.set_defaults(func=_cmd_score)
+
+    p = sub.add_parser("whatif", help="simulate one client's application with some "
+                       "actionable variables changed (amount, duration, instalment, goods "
+                       "price): probability, decision, reasons; nothing is written")
+    p.add_argument("--bundle", required=True, help=f"bundle folder, e.g. {DEMO_BUNDLE}")
+    p.add_argument("--client", type=int, required=True, help="the client's SK_ID_CURR")
+    p.add_argument("--set", action="append", type=_assignment, metavar="NAME=VALUE",
+                   help="a change, repeatable: AMT_CREDIT, DURATION_MONTHS, AMT_ANNUITY or "
+                   "AMT_GOODS_PRICE, e.g. --set AMT_CREDIT=250000 --set DURATION_MONTHS=48")
+    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
+                   help=f"language of the text (default {DEFAULT_LANG})")
+    p.add_argument("--json", action="store_true", help="print JSON (client_id, probability, "
+                   "decision, threshold, reasons, changes, ...) instead of text")
+    p.set_defaults(func=_cmd_whatif)
+
+    p = sub.add_parser("recourse", help="what would get one client's credit granted: up to "
+                       "3 different sets of changes of the amount, duration and goods price, "
+                       "each verified by re-scoring")
+    p.add_argument("--bundle", required=True, help=f"bundle folder, e.g. {DEMO_BUNDLE}")
+    p.add_argument("--client", type=int, required=True, help="the client's SK_ID_CURR")
+    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
+                   help=f"language of the text (default {DEFAULT_LANG})")
+    p.add_argument("--json", action="store_true", help="print JSON (client_id, probability, "
+                   "decision, threshold, options, message) instead of text")
+    p.set_defaults(func=_cmd_recourse)
 
     p = sub.add_parser("serve", help="serve the advisor dashboard (dashboard.ipynb) with Voila "
                        "on a bundle; token required off loopback")

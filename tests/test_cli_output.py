@@ -17,7 +17,8 @@ from serve_harness import free_port
 from scoring_lib.cli import build_parser, main
 from scoring_lib.data import schema
 
-SUBCOMMANDS = ("synth", "check", "features", "build", "demo", "score", "serve")
+SUBCOMMANDS = ("synth", "check", "features", "build", "demo", "score", "whatif", "recourse",
+               "serve")
 
 
 def _subparsers():
