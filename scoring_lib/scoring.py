@@ -6,6 +6,8 @@
     scorer.similar_clients(100002, k=10)
     scorer.group({"gender": "F", "age": (30, 40)})
     scorer.compare(100002, reference={"gender": "F"})
+    scorer.what_if(100002, {"AMT_CREDIT": 250000})   # scoring_lib.simulation: nothing written
+    scorer.recourse(100002)     # up to 3 verified sets of changes that would get it granted
 
 What it holds in memory (built once by ``from_bundle``): the scores of every client
 (``scores.parquet``), a few descriptive application columns of every client

@@ -59,6 +59,7 @@ def test_every_option_is_valid_once_rescored(scorer, with_options):
 
 def test_options_are_small_plausible_and_different(scorer, with_options):
     ranges = scorer.simulation_ranges
+    assert any(len(r.options) >= 2 for r in with_options)  # diversity is exercised
     for r in with_options:
         base = scorer.what_if(r.score.client_id, {}).values
         sets = [frozenset(o.changes) for o in r.options]
