@@ -143,3 +143,21 @@ def test_bad_arguments(scorer, refused):
     with pytest.raises(ValueError, match=r"margin: expected a share in \[0, 1\), got 1.5"):
         scorer.recourse(refused[0], margin=1.5)
     assert len(scorer.recourse(refused[0], max_options=1).options) <= 1
+
+
+def test_a_granted_client_without_the_margin_is_searched_too(scorer):
+    """Granted, but above the threshold less the margin: options bring it below the target."""
+    c = scorer.clients
+    near = c[(c["probability"] < scorer.threshold)
+             & (c["probability"] > scorer.threshold * 0.8)].sort_values("probability")
+    margin = 0.25
+    target = scorer.threshold * (1 - margin)
+    searched = 0
+    for cid in near.index[:20]:
+        r = scorer.recourse(int(cid), margin=margin)
+        assert r.score.decision == "granted" and r.target == pytest.approx(target)
+        assert r.message != tr("recourse_granted", "fr", t=percent(target, "fr"))
+        searched += bool(r.options)
+        for o in r.options:
+            assert scorer.what_if(int(cid), o.changes).probability <= target
+    assert searched
