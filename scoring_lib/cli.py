@@ -264,6 +264,17 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _client_arguments(p, text: str, json_keys: str) -> None:
+    """--bundle, --client, --lang and --json: the arguments of the commands about one client
+    (score, whatif, recourse)."""
+    p.add_argument("--bundle", required=True, help=f"bundle folder, e.g. {DEMO_BUNDLE}")
+    p.add_argument("--client", type=int, required=True, help="the client's SK_ID_CURR")
+    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
+                   help=f"language of the {text} (default {DEFAULT_LANG})")
+    p.add_argument("--json", action="store_true", help="print JSON (client_id, probability, "
+                   f"decision, threshold, {json_keys}) instead of text")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="scoring", description=(
         "Credit-scoring toolkit for Home Credit-shaped data."))
@@ -329,37 +340,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("score", help="score one client of a bundle and explain the decision "
                        "in plain words (probability, decision, threshold, reasons)")
-    p.add_argument("--bundle", required=True, help=f"bundle folder, e.g. {DEMO_BUNDLE}")
-    p.add_argument("--client", type=int, required=True, help="the client's SK_ID_CURR")
-    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
-                   help=f"language of the reasons (default {DEFAULT_LANG})")
-    p.add_argument("--json", action="store_true", help="print JSON (client_id, probability, "
-                   "decision, threshold, risk_band, reasons, ...) instead of text")
+    _client_arguments(p, "reasons", "risk_band, reasons, ...")
     p.set_defaults(func=_cmd_score)
 
     p = sub.add_parser("whatif", help="simulate one client's application with some "
                        "actionable variables changed (amount, duration, instalment, goods "
                        "price): probability, decision, reasons; nothing is written")
-    p.add_argument("--bundle", required=True, help=f"bundle folder, e.g. {DEMO_BUNDLE}")
-    p.add_argument("--client", type=int, required=True, help="the client's SK_ID_CURR")
+    _client_arguments(p, "text", "reasons, changes, ...")
     p.add_argument("--set", action="append", type=_assignment, metavar="NAME=VALUE",
                    help="a change, repeatable: AMT_CREDIT, DURATION_MONTHS, AMT_ANNUITY or "
                    "AMT_GOODS_PRICE, e.g. --set AMT_CREDIT=250000 --set DURATION_MONTHS=48")
-    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
-                   help=f"language of the text (default {DEFAULT_LANG})")
-    p.add_argument("--json", action="store_true", help="print JSON (client_id, probability, "
-                   "decision, threshold, reasons, changes, ...) instead of text")
     p.set_defaults(func=_cmd_whatif)
 
     p = sub.add_parser("recourse", help="what would get one client's credit granted: up to "
                        "3 different sets of changes of the amount, duration and goods price, "
                        "each verified by re-scoring")
-    p.add_argument("--bundle", required=True, help=f"bundle folder, e.g. {DEMO_BUNDLE}")
-    p.add_argument("--client", type=int, required=True, help="the client's SK_ID_CURR")
-    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
-                   help=f"language of the text (default {DEFAULT_LANG})")
-    p.add_argument("--json", action="store_true", help="print JSON (client_id, probability, "
-                   "decision, threshold, options, message) instead of text")
+    _client_arguments(p, "text", "options, message")
     p.set_defaults(func=_cmd_recourse)
 
     p = sub.add_parser("serve", help="serve the advisor dashboard (dashboard.ipynb) with Voila "
