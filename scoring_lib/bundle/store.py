@@ -69,7 +69,7 @@ from .manifest import (
     check_manifest,
     check_scores,
 )
-from ..paths import DEMO_BUNDLE, REPORTS
+from ..paths import DEMO_BUNDLE
 from .tiles import TILE_ROWS, FeatureTiles, write_tiles
 
 if TYPE_CHECKING:  # the calibration module imports scikit-learn: loaded only when used

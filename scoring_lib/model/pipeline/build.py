@@ -40,14 +40,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from ...bundle.store import (FORMAT, MANIFEST, REPORTS, BundleError, complete_bundle,
+from ...bundle.store import (FORMAT, MANIFEST, BundleError, complete_bundle,
                              library_versions, read_manifest, verify_bundle)
 from ...data import load_tables
 from ...data.loader import find_table_files
 from ...data.schema import TARGET
 from ...outputs import (check_output_folder, check_separate, committed, staging_prefix,
                         sweep_stale)
-from ...paths import DATA_RAW, DEMO_BUNDLE, processed_features
+from ...paths import DATA_RAW, DEMO_BUNDLE, REPORTS, processed_features
 from .fingerprint import NOTEBOOKS, code_fingerprint, data_fingerprint
 
 KERNEL = "python3"
