@@ -363,6 +363,18 @@ def _settle(col: pa.ChunkedArray, c: Column, spec: TableSpec, path: Path, place,
                     expected=dg.EXPECTED[c.kind], table=spec.name)
 
 
+def _refuse_rows(values: np.ndarray, bad: np.ndarray, kind: str, c: Column, spec: TableSpec,
+                 path: Path, place):
+    """Raise the :class:`DataError` naming the first rows of ``values`` where ``bad``
+    (expected ``dg.EXPECTED[kind]``)."""
+    where, base = place
+    idx = np.flatnonzero(bad)[: dg.MAX_SHOWN]
+    raise DataError(f"expected {dg.EXPECTED[kind]}, found "
+                    f"{dg.format_rows(values[idx], idx + base, int(bad.sum()), where)}",
+                    path, c.name, idx + base, values=values[idx],
+                    expected=dg.EXPECTED[kind], table=spec.name)
+
+
 def _finite(col: pa.ChunkedArray, c: Column, spec: TableSpec, path: Path, place):
     """A float column without infinite values (CSV ``inf``, ``-Infinity``, ``1e999``...):
     an infinite amount or ratio is a broken value, not a number the model can use."""
@@ -370,13 +382,7 @@ def _finite(col: pa.ChunkedArray, c: Column, spec: TableSpec, path: Path, place)
     if low is None or not (math.isinf(low) or math.isinf(high)):  # NaN is not looked at
         return col
     values = col.to_numpy()  # nulls become NaN
-    bad = np.isinf(values)
-    where, base = place
-    idx = np.flatnonzero(bad)[: dg.MAX_SHOWN]
-    raise DataError(f"expected {dg.EXPECTED['finite']}, found "
-                    f"{dg.format_rows(values[idx], idx + base, int(bad.sum()), where)}",
-                    path, c.name, idx + base, values=values[idx],
-                    expected=dg.EXPECTED["finite"], table=spec.name)
+    _refuse_rows(values, np.isinf(values), "finite", c, spec, path, place)
 
 
 def _whole(col: pa.ChunkedArray, c: Column, spec: TableSpec, path: Path, place):
@@ -386,12 +392,7 @@ def _whole(col: pa.ChunkedArray, c: Column, spec: TableSpec, path: Path, place):
     bad = ~missing & (~np.isfinite(values) | (np.floor(values) != values)
                       | (np.abs(values) > 2 ** 53))
     if bad.any():
-        where, base = place
-        idx = np.flatnonzero(bad)[: dg.MAX_SHOWN]
-        raise DataError(f"expected {dg.EXPECTED['int']}, found "
-                        f"{dg.format_rows(values[idx], idx + base, int(bad.sum()), where)}",
-                        path, c.name, idx + base, values=values[idx],
-                        expected=dg.EXPECTED["int"], table=spec.name)
+        _refuse_rows(values, bad, "int", c, spec, path, place)
     if missing.any():
         return pa.chunked_array([pa.array(values, mask=missing)])
     return pa.chunked_array([values.astype(np.int64)])
