@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_scoring import build_tiny_bundle
 
 from scoring_lib.dashboard import build_app
 from scoring_lib.scoring import Scorer
 
 
 @pytest.fixture(scope="module")
-def scorer(tmp_path_factory):
-    path, _, _ = build_tiny_bundle(tmp_path_factory.mktemp("axes"), clients=300,
-                                   test_clients=50)
-    return Scorer.from_bundle(path)
+def scorer(small_bundle):
+    return Scorer.from_bundle(small_bundle[0])
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,6 @@ import re
 
 import numpy as np
 import pytest
-from test_scoring import build_tiny_bundle
 
 from scoring_lib.dashboard import build_app
 from scoring_lib.dashboard.search import ALL, FILTER_WIDGETS, PAGE_SIZE
@@ -32,10 +31,8 @@ SEED = 11
 
 
 @pytest.fixture(scope="module")
-def scorer(tmp_path_factory):
-    path, _, _ = build_tiny_bundle(tmp_path_factory.mktemp("events"), clients=300,
-                                   test_clients=50)
-    return Scorer.from_bundle(path)
+def scorer(small_bundle):
+    return Scorer.from_bundle(small_bundle[0])
 
 
 @pytest.fixture(scope="module")

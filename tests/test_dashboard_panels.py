@@ -15,7 +15,6 @@ import ipywidgets as W
 import numpy as np
 import pytest
 from test_dashboard_security import HOSTILE, HOSTILE_CLIENTS, build_hostile_bundle
-from test_scoring import build_tiny_bundle
 
 from scoring_lib.dashboard import DashboardApp, UnavailableApp, build_app
 from scoring_lib.dashboard.app import PANELS
@@ -37,9 +36,8 @@ CONTRACT_CLASSES = (
 
 
 @pytest.fixture(scope="module")
-def scorer(tmp_path_factory):
-    path, _, _ = build_tiny_bundle(tmp_path_factory.mktemp("dashboard"))
-    return Scorer.from_bundle(path)
+def scorer(tiny_bundle):
+    return Scorer.from_bundle(tiny_bundle[0])
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_scoring import build_tiny_bundle
 
 from scoring_lib.explain.probability import ProbabilityMap, probability_effects
 from scoring_lib.scoring import Scorer
@@ -94,8 +93,8 @@ def test_the_map_is_the_calibrators_transform_of_the_sigmoid(record):
 
 # ------------------------------------------------------------------------ the Explanation
 @pytest.fixture(scope="module")
-def scorer(tmp_path_factory):
-    return Scorer.from_bundle(build_tiny_bundle(tmp_path_factory.mktemp("probability"))[0])
+def scorer(tiny_bundle):
+    return Scorer.from_bundle(tiny_bundle[0])
 
 
 def test_the_explanation_adds_up_to_the_displayed_probability(scorer):
