@@ -81,13 +81,9 @@ def check_output_folder(out, recognise: Recognise, what: str, out_arg: str = "--
     if not out.is_dir():
         raise OutputError(f"{out_arg} {out} is a file, not a folder: choose another "
                           f"{out_arg} (a new or empty folder, or an existing {what})", out)
-    if not any(out.iterdir()):
-        return
-    reason = recognise(out)
-    if reason is not None:
-        raise OutputError(f"{out_arg} {out} already exists and is not a {what} ({reason}), "
-                          f"so it is left untouched: choose another {out_arg} (a new or empty "
-                          f"folder), or move that folder away yourself", out)
+    if any(out.iterdir()):
+        _refuse_unrecognised(out, recognise, what, out_arg, " (a new or empty folder)",
+                             "folder")
 
 
 def check_output_file(out, recognise: Recognise, what: str, out_arg: str = "--out") -> None:
@@ -98,11 +94,17 @@ def check_output_file(out, recognise: Recognise, what: str, out_arg: str = "--ou
     if out.is_dir():
         raise OutputError(f"{out_arg} {out} is a folder, not a file: give a file path for "
                           f"the {what}, e.g. {out / 'features.parquet'}", out)
+    _refuse_unrecognised(out, recognise, what, out_arg, "", "file")
+
+
+def _refuse_unrecognised(out: Path, recognise: Recognise, what: str, out_arg: str,
+                         choice: str, noun: str) -> None:
+    """Refuse the existing ``out`` unless ``recognise`` accepts it as a ``what``."""
     reason = recognise(out)
     if reason is not None:
         raise OutputError(f"{out_arg} {out} already exists and is not a {what} ({reason}), "
-                          f"so it is left untouched: choose another {out_arg}, or move that "
-                          f"file away yourself", out)
+                          f"so it is left untouched: choose another {out_arg}{choice}, or "
+                          f"move that {noun} away yourself", out)
 
 
 # ------------------------------------------------------------------------------ staging
