@@ -228,6 +228,7 @@ class Scorer:
         self._is_cat = [i in set(self._cat_indices) for i in range(len(self.feature_names))]
         self._columns = Recent(16)
         self._rows = Recent(ROW_CACHE)
+        self._applications = Recent(ROW_CACHE)
         self._comparisons = None
         self._ranges = None
         self._position_of_feature = {f: i for i, f in enumerate(self.feature_names)}
@@ -404,6 +405,12 @@ class Scorer:
                  "label_en": v.label_en, "kind": v.kind, "step": v.step,
                  "low": ranges[v.name][0], "high": ranges[v.name][1]} for v in LEVERS.values()]
 
+    def _application(self, pos: int) -> pd.DataFrame:
+        """The client's raw application row (one-row frame), the last :data:`ROW_CACHE`
+        kept like the feature rows: a what-if form re-scores the same client again and again,
+        and :meth:`recourse` verifies each option with :meth:`what_if`."""
+        return self._applications.get(pos, lambda: self.bundle.applications.rows([pos]))
+
     def _raw_values(self, application: pd.DataFrame) -> dict:
         from .simulation.levers import RAW
 
@@ -453,7 +460,7 @@ class Scorer:
         check_lang(lang)
         pos = self._position(client_id)
         real = self.score(client_id)
-        application = self.bundle.applications.rows([pos])
+        application = self._application(pos)
         before = self._raw_values(application)
         values = resolve(before, changes, self.simulation_ranges)
         rows, p = self._simulated_rows(pos, application, [values])
@@ -484,7 +491,7 @@ class Scorer:
         if real.probability <= target:
             out.message = tr("recourse_granted", lang, t=percent(target, lang))
             return out
-        application = self.bundle.applications.rows([pos])
+        application = self._application(pos)
         base = self._raw_values(application)
         found = search(base, self.simulation_ranges,
                        lambda variants: self._simulated_rows(pos, application, variants)[1],

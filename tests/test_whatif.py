@@ -170,3 +170,33 @@ def test_the_text_says_simulation_and_keeps_the_real_score(scorer, some_ids):
     d = w.to_dict()
     assert {"client_id", "probability", "decision", "threshold", "reasons", "changes"} <= set(d)
     assert d["changes"] == {"DURATION_MONTHS": 24, "AMT_CREDIT": 250000}
+
+
+def test_ranges_wait_for_a_simulation_and_the_application_row_is_read_once(tiny_bundle):
+    """Loading, scoring and explaining never compute the simulation ranges; a what-if form
+    that re-scores one client again and again (and recourse's verification) reads the
+    client's application row once."""
+    s = Scorer.from_bundle(tiny_bundle[0], verify=False)
+    cid = int(s.client_ids[0])
+    s.score(cid)
+    s.explain(cid)
+    assert s._ranges is None
+    applications = s.bundle.applications
+    reads = []
+    real_rows = applications.rows
+
+    def counting_rows(positions):
+        reads.append(list(positions))
+        return real_rows(positions)
+
+    applications.rows = counting_rows
+    try:
+        base = s.what_if(cid, {}).values["AMT_CREDIT"]
+        s.what_if(cid, {"AMT_CREDIT": round(base * 0.9)})
+        s.what_if(cid, {"AMT_CREDIT": round(base * 0.8)})
+        s.recourse(cid)
+    finally:
+        del applications.rows
+    assert s._ranges is not None
+    # the ranges read their columns elsewhere; the client's row: once
+    assert reads == [[s._position(cid)]]
