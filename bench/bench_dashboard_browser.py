@@ -50,6 +50,7 @@ from serve_harness import (  # noqa: E402
     browser_missing,
     free_port,
     launch_chromium,
+    one_cell_notebook,
 )
 
 PROBABILITY_READY = """() => {
@@ -77,34 +78,11 @@ PAGE_TIMEOUT_MS = 240_000
 
 
 def trivial_notebook(folder: Path) -> Path:
-    import nbformat
-
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(
-        "import ipywidgets as widgets\n"
-        "label = widgets.Label(value='12,3 %')\n"
-        "label.add_class('sc-probability')\n"
-        "label")]
-    path = folder / "trivial.ipynb"
-    nbformat.write(nb, path)
-    return path
-
-
-def kernels(server: ServerProcess) -> list[psutil.Process]:
-    try:
-        children = psutil.Process(server.proc.pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        return []
-    out = []
-    for child in children:
-        try:
-            if "ipykernel_launcher" in " ".join(child.cmdline()):
-                out.append(child)
-        except psutil.NoSuchProcess:
-            pass
-    return out
+    return one_cell_notebook(folder / "trivial.ipynb",
+                             "import ipywidgets as widgets\n"
+                             "label = widgets.Label(value='12,3 %')\n"
+                             "label.add_class('sc-probability')\n"
+                             "label")
 
 
 def wait_kernels_idle(server: ServerProcess, count: int, timeout: float = 300.0,
@@ -113,7 +91,7 @@ def wait_kernels_idle(server: ServerProcess, count: int, timeout: float = 300.0,
     deadline = time.monotonic() + timeout
     quiet_since = None
     while time.monotonic() < deadline:
-        procs = kernels(server)
+        procs = server.kernel_processes()
         busy = len(procs) != count
         if not busy:
             for p in procs:
@@ -128,7 +106,7 @@ def wait_kernels_idle(server: ServerProcess, count: int, timeout: float = 300.0,
         elif time.monotonic() - quiet_since >= quiet_s:
             return
         time.sleep(0.25)
-    raise TimeoutError(f"kernels not idle ({len(kernels(server))} running, {count} expected)"
+    raise TimeoutError(f"kernels not idle ({len(server.kernel_processes())} running, {count} expected)"
                        f"\n{server.log_text()[-3000:]}")
 
 
@@ -215,7 +193,7 @@ def session_on(browser, bundle: Path, switches: int, log: Path) -> dict:
         tti = page.wait_for_function(PROBABILITY_READY,
                                      timeout=PAGE_TIMEOUT_MS).json_value() / 1000
         wait_kernels_idle(server, 1)
-        (kernel,) = kernels(server)
+        (kernel,) = server.kernel_processes()
         loaded = rss(kernel)
         result = switch_latencies(page, ids, switches)
         after = rss(kernel)

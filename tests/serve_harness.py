@@ -19,6 +19,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import psutil
 import pytest
 
@@ -67,6 +68,16 @@ def http_status(url: str, timeout: float = 5.0) -> int:
         return exc.code
     except (urllib.error.URLError, OSError):
         return 0
+
+
+def one_cell_notebook(path: Path, source: str) -> Path:
+    """Write at ``path`` a Python 3 notebook of one code cell ``source``; return ``path``."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(source)]
+    nbformat.write(nb, path)
+    return path
 
 
 class ServerProcess:

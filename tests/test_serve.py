@@ -13,9 +13,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-import nbformat
 import pytest
-from serve_harness import ServerProcess, free_port, http_status
+from serve_harness import ServerProcess, free_port, http_status, one_cell_notebook
 from test_scoring import build_tiny_bundle
 
 from scoring_lib import serve as S
@@ -29,16 +28,10 @@ def bundle(tmp_path_factory):
 
 def env_notebook(folder: Path) -> Path:
     """A notebook whose page shows the kernel's SCORING_BUNDLE and VOILA_PREHEAT."""
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(
-        "import os\n"
-        "print('bundle=[' + os.environ.get('SCORING_BUNDLE', '') + ']')\n"
-        "print('preheat=[' + os.environ.get('VOILA_PREHEAT', '') + ']')")]
-    path = folder / "env.ipynb"
-    nbformat.write(nb, path)
-    return path
+    return one_cell_notebook(folder / "env.ipynb",
+                             "import os\n"
+                             "print('bundle=[' + os.environ.get('SCORING_BUNDLE', '') + ']')\n"
+                             "print('preheat=[' + os.environ.get('VOILA_PREHEAT', '') + ']')")
 
 
 # ------------------------------------------------------------------------- the token rule
@@ -476,20 +469,14 @@ def test_cap_answers_503_and_unconnected_kernels_are_shut_down(bundle, tmp_path)
 
 def failing_notebook(folder: Path) -> Path:
     """A notebook that fails as asked in the URL's query (``?do=raise|die|sleep|slow``)."""
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(
-        "import os, time\n"
-        "do = os.environ.get('QUERY_STRING', '')\n"
-        "if 'raise' in do:\n    raise ValueError('boom')\n"
-        "if 'die' in do:\n    os._exit(1)\n"
-        "if 'sleep' in do:\n    time.sleep(120)\n"
-        "if 'slow' in do:\n    time.sleep(4)\n"
-        "print('page=[ready]')")]
-    path = folder / "fails.ipynb"
-    nbformat.write(nb, path)
-    return path
+    return one_cell_notebook(folder / "fails.ipynb",
+                             "import os, time\n"
+                             "do = os.environ.get('QUERY_STRING', '')\n"
+                             "if 'raise' in do:\n    raise ValueError('boom')\n"
+                             "if 'die' in do:\n    os._exit(1)\n"
+                             "if 'sleep' in do:\n    time.sleep(120)\n"
+                             "if 'slow' in do:\n    time.sleep(4)\n"
+                             "print('page=[ready]')")
 
 
 @pytest.mark.slow
