@@ -44,6 +44,13 @@ def hold(*widgets):
         yield
 
 
+def failed(name: str, state, exc: Exception, what: str = "failed") -> None:
+    """Part ``name`` failed: the traceback to the log, the part named in the state's
+    message."""
+    log.error("dashboard: %s %s", name, what, exc_info=(type(exc), exc, exc.__traceback__))
+    state.fail(name)
+
+
 class Panel(W.VBox):
     """One part of the page. Subclasses set :attr:`name`, :attr:`watches`, build their
     widgets in ``__init__`` (calling ``super().__init__(state, scorer)`` first) and
@@ -84,9 +91,7 @@ class Panel(W.VBox):
         try:
             return fn(*args)
         except Exception as exc:  # noqa: BLE001
-            log.error("dashboard: %s failed", self.name,
-                      exc_info=(type(exc), exc, exc.__traceback__))
-            self.state.fail(self.name)
+            failed(self.name, self.state, exc)
             return None
 
     def redraw(self) -> bool:
@@ -108,9 +113,7 @@ def run(panel: Panel, state, force: bool = False) -> bool:
         panel.refresh(state)
     except Exception as exc:  # noqa: BLE001 - said as a sentence, the log has the rest
         panel._drawn = None
-        log.error("dashboard: %s failed", panel.name,
-                  exc_info=(type(exc), exc, exc.__traceback__))
-        state.fail(panel.name)
+        failed(panel.name, state, exc)
         return False
     panel._drawn = key
     state.recover(panel.name)
@@ -138,6 +141,4 @@ def say_texts(panels, state, lang: str) -> None:
         try:
             panel.set_texts(lang)
         except Exception as exc:  # noqa: BLE001
-            log.error("dashboard: %s texts failed", panel.name,
-                      exc_info=(type(exc), exc, exc.__traceback__))
-            state.fail(panel.name)
+            failed(panel.name, state, exc, "texts failed")
