@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .calibration import Calibrator
+from .calibration import METHODS, Calibrator
 from .cost import ThresholdChoice, best_threshold, check_costs, cost_curve, reference_costs
 from .cv import CVResult, cross_validate
 from .estimators import candidate_models
@@ -110,7 +110,7 @@ class Trainer:
         else:
             if method is None:
                 raise ValueError("Trainer.calibrate: method is required without "
-                                 "cross-validation (none, platt or isotonic)")
+                                 f"cross-validation (one of {', '.join(METHODS)})")
             model = self._need("model_", "fit_final")
             raw, y = model.predict_proba(self.model_data.X)[:, 1], self.model_data.y
         self.calibrator_ = Calibrator(method).fit(raw, y)
