@@ -33,7 +33,11 @@ def test_whatif_json_and_text(tiny_bundle, scorer, capsys):
                  "AMT_CREDIT=250000", "--set", "DURATION_MONTHS=24", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     w = scorer.what_if(cid, {"AMT_CREDIT": 250000.0, "DURATION_MONTHS": 24.0})
-    assert {"client_id", "probability", "decision", "threshold", "reasons", "changes"} <= set(d)
+    # README: the keys of scoring score, plus the simulation's own
+    assert main(["score", "--bundle", bundle, "--client", str(cid), "--json"]) == 0
+    score_keys = set(json.loads(capsys.readouterr().out))
+    assert set(d) == score_keys | {"changes", "before", "values", "duration_months",
+                                   "real_probability", "real_decision"}
     assert d["client_id"] == cid and d["changes"] == {"AMT_CREDIT": 250000.0,
                                                       "DURATION_MONTHS": 24.0}
     assert d["probability"] == pytest.approx(w.probability, abs=1e-12)
