@@ -327,8 +327,9 @@ class SearchPanel(Panel):
         key = frozen(state.filters)
         if key != self._matches_for:
             self._show_filters(state.filters)
-            mask = self.scorer.group_mask(state.filters)
-            self.matches = self.scorer.client_ids.to_numpy()[mask]
+            # kept by the Scorer's comparison cache: the group reference shares it
+            positions = self.scorer.comparisons.group_positions(state.filters)
+            self.matches = self.scorer.client_ids.to_numpy()[positions]
             self._matches_for = key
         self.page = min(max(0, int(state.page)), self.pages - 1)
         self._render_page()
