@@ -254,16 +254,6 @@ def _cmd_serve(args) -> int:
         return 2
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text}")
-    return value
-
-
 def _client_arguments(p, text: str, json_keys: str) -> None:
     """--bundle, --client, --lang and --json: the arguments of the commands about one client
     (score, whatif, recourse)."""
@@ -373,14 +363,14 @@ def build_parser() -> argparse.ArgumentParser:
                      "is given")
     who.add_argument("--token", default=None, help="deprecated: visible to every local user "
                      "in the process list; use SCORING_TOKEN or --token-file")
-    p.add_argument("--max-sessions", type=_positive_int, default=None, metavar="N",
+    p.add_argument("--max-sessions", type=_positive, default=None, metavar="N",
                    help="at most N visitors' sessions (kernels) at a time, beyond that a "
                    "'busy' page (HTTP 503); default from the available memory and the "
                    "bundle's size (README: sizing --max-sessions)")
     p.add_argument("--connect-grace", type=float, default=120.0, metavar="SECONDS",
                    help="shut down a page's kernel when no browser connected to it within "
                    "SECONDS after the page was sent (default 120)")
-    p.add_argument("--render-timeout", type=_positive_int, default=300, metavar="SECONDS",
+    p.add_argument("--render-timeout", type=_positive, default=300, metavar="SECONDS",
                    help="a notebook cell running longer ends the page with an error "
                    "message (default 300)")
     p.add_argument("--no-preheat", action="store_true", help="start each visitor's kernel "

@@ -153,6 +153,9 @@ def test_both_costs_zero_is_a_sentence_not_a_traceback(raw, tmp_path, capsys, er
                                     "more, got ten"),
     (["synth", "--out", "x", "--clients", "many"], "argument --clients: expected a whole "
                                                    "number of at least 1, got many"),
+    (["serve", "--bundle", "b", "--render-timeout", "soon"], "argument --render-timeout: "
+                                                             "expected a whole number of at "
+                                                             "least 1, got soon"),
 ])
 def test_bad_numbers_name_the_argument(argv, expected, tmp_path, capsys):
     if argv[0] == "build":
