@@ -73,8 +73,8 @@ from .compare import (
 from .compare.groups import DECISION, FILTERS, RISK_BAND
 from .compare.neighbours import COLUMNS as NEIGHBOUR_COLUMNS
 from .data.schema import DAYS_SENTINEL, KEY, SENTINEL_COLUMNS, TARGET
-from .decision import (BORDERLINE_WIDTH, DECISIONS, GRANTED, RISK_BANDS, risk_band,
-                       risk_band_codes)
+from .decision import (BORDERLINE_WIDTH, DECISIONS, GRANTED, RISK_BANDS, decide,
+                       risk_band, risk_band_codes)
 from .explain import Grouper, describe_features, reasons
 from .explain.probability import ProbabilityMap, probability_effects
 from .words import check_lang, colon, percent, score_sentence, tr
@@ -148,14 +148,19 @@ class Explanation:
     def to_text(self) -> str:
         """The decision and its reasons, as an advisor reads them (in ``lang``)."""
         s = self.score
-        lines = [score_sentence(s.client_id, s.probability, s.threshold, s.decision,
-                                s.risk_band, self.lang)]
+        return "\n".join([score_sentence(s.client_id, s.probability, s.threshold, s.decision,
+                                         s.risk_band, self.lang), *self.reason_lines()])
+
+    def reason_lines(self) -> list[str]:
+        """The reasons as :meth:`to_text` prints them: a heading per direction, then one
+        ``"  - "`` line per sentence (also under a simulation's outcome)."""
+        lines = []
         for direction in ("raises", "lowers"):
             sentences = self.sentences(direction)
             if sentences:
                 lines.append(colon(tr(direction, self.lang), self.lang))
                 lines += [f"  - {x}" for x in sentences]
-        return "\n".join(lines)
+        return lines
 
     def to_dict(self) -> dict:
         return {**self.score.to_dict(), "lang": self.lang, "base_value": self.base_value,
@@ -442,8 +447,6 @@ class Scorer:
         return rows, np.atleast_1d(self.to_probability(np.asarray(raw, dtype=np.float64)))
 
     def _simulated_score(self, real: Score, p: float) -> Score:
-        from .decision import decide
-
         return Score(real.client_id, p, str(decide(p, self.threshold)), self.threshold,
                      p - self.threshold, risk_band(p, self.threshold, self.borderline_width),
                      self.borderline_width, real.sample, real.target)

@@ -72,12 +72,7 @@ class WhatIf:
                  outcome_sentence(self.values, s.probability, s.threshold, s.decision, lang),
                  tr("sim_real", lang, p=percent(self.real.probability, lang),
                     decision=tr(self.real.decision, lang).lower())]
-        for direction in ("raises", "lowers"):
-            sentences = self.explanation.sentences(direction)
-            if sentences:
-                lines.append(colon(tr(direction, lang), lang))
-                lines += [f"  - {x}" for x in sentences]
-        return "\n".join(lines)
+        return "\n".join(lines + self.explanation.reason_lines())
 
     def to_dict(self) -> dict:
         e = self.explanation.to_dict()
