@@ -190,41 +190,33 @@ def _assignment(text: str) -> tuple[str, float]:
     return name.strip(), number
 
 
-def _simulation(args, verb):
-    """Open the bundle and run ``verb(scorer)``; a bundle, client or change that cannot work
-    is one sentence on stderr and exit status 2."""
+def _simulation(args, verb) -> int:
+    """Open the bundle, run ``verb(scorer)`` and print its result (JSON with ``--json``, else
+    text); a bundle, client or change that cannot work is one sentence on stderr and exit
+    status 2."""
+    import json
+
     from .bundle.errors import BundleError
     from .scoring import Scorer, UnknownClientError
     from .simulation import WhatIfError
 
     try:
-        return verb(Scorer.from_bundle(args.bundle))
+        result = verb(Scorer.from_bundle(args.bundle))
     except (BundleError, UnknownClientError, WhatIfError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return None
+        return 2
+    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) if args.json
+          else result.to_text())
+    return 0
 
 
 def _cmd_whatif(args) -> int:
-    import json
-
     changes = dict(args.set or [])
-    result = _simulation(args, lambda s: s.what_if(args.client, changes, lang=args.lang))
-    if result is None:
-        return 2
-    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) if args.json
-          else result.to_text())
-    return 0
+    return _simulation(args, lambda s: s.what_if(args.client, changes, lang=args.lang))
 
 
 def _cmd_recourse(args) -> int:
-    import json
-
-    result = _simulation(args, lambda s: s.recourse(args.client, lang=args.lang))
-    if result is None:
-        return 2
-    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) if args.json
-          else result.to_text())
-    return 0
+    return _simulation(args, lambda s: s.recourse(args.client, lang=args.lang))
 
 
 def _port(text: str) -> int:
