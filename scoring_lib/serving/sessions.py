@@ -85,10 +85,6 @@ class Sessions:
         self._pending.add(ticket)
         return ticket
 
-    def kernel_ids(self) -> set[str]:
-        self.prune()
-        return set(self._rendered_at)
-
     # ------------------------------------------------------------------- a session's life
     def _bind(self, ticket: Ticket, kernel_id: str) -> None:
         self._pending.discard(ticket)
