@@ -110,6 +110,14 @@ def pool_kernel_ids(manager) -> set[str]:
     return ids
 
 
+async def shutdown_kernel(manager, kernel_id: str, log) -> None:
+    """Shut ``kernel_id`` down; one already gone is only logged."""
+    try:
+        await ensure_async(manager.shutdown_kernel(kernel_id))
+    except Exception as exc:  # shut down meanwhile
+        log.info("Kernel %s: %s", kernel_id, exc)
+
+
 def voila_application(limits: Limits | None = None):
     """The Voilà application class of ``scoring serve`` (see the module's docstring)."""
     import tornado.web
@@ -198,19 +206,13 @@ def voila_application(limits: Limits | None = None):
                     self.log.warning("Render failed (%s) for kernel %s", watch.failure,
                                      ticket.kernel_id)
                     await self._send(pages.failed_html(watch.failure))
-                    await self._shutdown(ticket.kernel_id)
+                    manager = self.settings["kernel_manager"]
+                    if ticket.kernel_id and ticket.kernel_id in manager:
+                        await shutdown_kernel(manager, ticket.kernel_id, self.log)
             finally:
                 if turn is not None:
                     queue.leave(turn)
                 ticket.rendered()
-
-        async def _shutdown(self, kernel_id):
-            manager = self.settings["kernel_manager"]
-            if kernel_id and kernel_id in manager:
-                try:
-                    await ensure_async(manager.shutdown_kernel(kernel_id))
-                except Exception as exc:  # already gone
-                    self.log.info("Kernel %s: %s", kernel_id, exc)
 
     class ScoringVoila(Voila):
         def init_settings(self):
@@ -232,10 +234,7 @@ def voila_application(limits: Limits | None = None):
                 sessions.forget(kernel_id)
                 self.log.info("Shutting down kernel %s: no page connected to it within "
                               "%g s", kernel_id, sessions.grace)
-                try:
-                    await ensure_async(self.kernel_manager.shutdown_kernel(kernel_id))
-                except Exception as exc:  # shut down meanwhile
-                    self.log.info("Kernel %s: %s", kernel_id, exc)
+                await shutdown_kernel(self.kernel_manager, kernel_id, self.log)
 
         def init_handlers(self):
             return [(rule[0], PageHandler, *rule[2:]) if rule[1] is TornadoVoilaHandler
