@@ -159,21 +159,7 @@ def _cmd_demo(args) -> int:
 
 
 def _cmd_score(args) -> int:
-    import json
-
-    from .bundle.errors import BundleError
-    from .scoring import Scorer, UnknownClientError
-
-    try:
-        explanation = Scorer.from_bundle(args.bundle).explain(args.client, lang=args.lang)
-    except (BundleError, UnknownClientError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    if args.json:
-        print(json.dumps(explanation.to_dict(), ensure_ascii=False, indent=1))
-    else:
-        print(explanation.to_text())
-    return 0
+    return _one_client(args, lambda s: s.explain(args.client, lang=args.lang))
 
 
 def _assignment(text: str) -> tuple[str, float]:
@@ -190,10 +176,10 @@ def _assignment(text: str) -> tuple[str, float]:
     return name.strip(), number
 
 
-def _simulation(args, verb) -> int:
-    """Open the bundle, run ``verb(scorer)`` and print its result (JSON with ``--json``, else
-    text); a bundle, client or change that cannot work is one sentence on stderr and exit
-    status 2."""
+def _one_client(args, verb) -> int:
+    """The commands about one client (score, whatif, recourse): open the bundle, run
+    ``verb(scorer)`` and print its result (JSON with ``--json``, else text); a bundle, client
+    or change that cannot work is one sentence on stderr and exit status 2."""
     import json
 
     from .bundle.errors import BundleError
@@ -212,11 +198,11 @@ def _simulation(args, verb) -> int:
 
 def _cmd_whatif(args) -> int:
     changes = dict(args.set or [])
-    return _simulation(args, lambda s: s.what_if(args.client, changes, lang=args.lang))
+    return _one_client(args, lambda s: s.what_if(args.client, changes, lang=args.lang))
 
 
 def _cmd_recourse(args) -> int:
-    return _simulation(args, lambda s: s.recourse(args.client, lang=args.lang))
+    return _one_client(args, lambda s: s.recourse(args.client, lang=args.lang))
 
 
 def _port(text: str) -> int:
