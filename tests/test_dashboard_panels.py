@@ -994,3 +994,23 @@ def test_the_scale_toggle_is_in_the_state_and_redraws_the_explanation(app, score
     app.state.unit = "probability"  # the state drives the toggle too
     assert toggle.value == "probability"
     app.set_lang("fr")
+
+
+def test_switching_the_scale_redraws_without_asking_the_scorer_again(app, scorer,
+                                                                      monkeypatch):
+    """The scale changes the drawing, not the explanation: one ``Scorer.explain`` per client
+    and language, however often the advisor switches the scale."""
+    cid = some_ids(scorer)[1]
+    calls = []
+    explain = scorer.explain
+    monkeypatch.setattr(scorer, "explain",
+                        lambda *a, **kw: calls.append((a, kw)) or explain(*a, **kw))
+    app.show_client(cid)
+    assert len(calls) == 1
+    for unit in ("logodds", "probability", "logodds"):
+        app.state.unit = unit
+        assert app.explain.unit_shown == unit and app.explain.shown_client == cid
+    assert len(calls) == 1
+    app.set_lang("en")  # another language: other sentences, asked again
+    assert len(calls) == 2 and "en" in calls[-1][1].values()
+    app.state.unit = "probability"

@@ -308,6 +308,7 @@ class ExplanationPanel(Panel):
                          self.note]
         self.add_class("sc-card")
         self.explanation = None
+        self._explained_for = None  # (client, language) of self.explanation, once drawn
         self.unit_shown = state.unit
         self._quiet = False
         self.set_texts(self.lang)
@@ -345,11 +346,15 @@ class ExplanationPanel(Panel):
             self.unit.value = state.unit
         finally:
             self._quiet = False
+        if self._explained_for == (state.client_id, state.lang):  # only the scale changed
+            self.draw(self.explanation, self.details, state.unit)
+            return
         started = time.perf_counter()
         explanation = self.scorer.explain(state.client_id, lang=state.lang)
         self.timings["scorer_explain"] = time.perf_counter() - started
         details = group_details(self.scorer, state.client_id, explanation.grouped, state.lang)
         self.draw(explanation, details, state.unit)
+        self._explained_for = (state.client_id, state.lang)
         self.shown_client = int(explanation.score.client_id)
 
     def draw(self, explanation, details: dict, unit: str = "probability") -> None:
