@@ -176,15 +176,15 @@ def session_limits(options: ServeOptions, manifest: dict, available=None, cpus=N
     """``(max_sessions, kernel_mib)``: ``--max-sessions`` or its default for this bundle."""
     from .serving import sizing
 
-    kernel_mib = sizing.kernel_footprint_mib(sizing.bundle_clients(manifest))
+    clients = sizing.bundle_clients(manifest)
+    kernel_mib = sizing.kernel_footprint_mib(clients)
     if options.max_sessions is not None:
         if options.max_sessions < 1:
             raise ServeError(f"--max-sessions must be at least 1, got {options.max_sessions}")
         return int(options.max_sessions), kernel_mib
     available = sizing.available_memory() if available is None else available
     pool = 1 if options.preheat else 0
-    return sizing.default_max_sessions(available, sizing.bundle_clients(manifest), cpus,
-                                       pool=pool), kernel_mib
+    return sizing.default_max_sessions(available, clients, cpus, pool=pool), kernel_mib
 
 
 def dashboard_url(ip: str, port: int, token: str | None) -> str:
@@ -285,8 +285,10 @@ def serve(options: ServeOptions, out=None) -> int:
     bundle = check_bundle(options.bundle)
     notebook = Path(options.notebook).resolve()
     if not notebook.is_file():
-        raise ServeError(f"the dashboard notebook {notebook} was not found (scoring serve "
-                         "runs from a checkout of the repository: pip install -e .)")
+        if Path(options.notebook) == DASHBOARD_NOTEBOOK:
+            raise ServeError(f"the dashboard notebook {notebook}, package data of "
+                             "scoring_lib, was not found: reinstall the package (make install)")
+        raise ServeError(f"--notebook {notebook} was not found: give a notebook file")
     check_lang()
     if not options.connect_grace > 0:
         raise ServeError(f"--connect-grace must be a number of seconds above 0, got "
