@@ -238,6 +238,47 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "the decision rests mostly on facts that cannot be changed at the "
                       "counter."),
     "recourse_weighs": ("Ce qui pèse le plus", "What weighs most"),
+    # the dashboard's Simulation section (scoring_lib.dashboard.simulation)
+    "part_simulation": ("simulation", "simulation"),
+    "sim_section": ("Simulation", "Simulation"),
+    "sim_open": ("Ouvrir la simulation", "Open the simulation"),
+    "sim_close": ("Fermer la simulation", "Close the simulation"),
+    "sim_intro": ("Et si la demande changeait ? Modifiez le montant, la durée ou la mensualité, "
+                  "ou le prix du bien : le score est recalculé pour ce client. Rien n'est "
+                  "enregistré et le score réel ne change pas.",
+                  "What if the application changed? Change the amount, the duration or the "
+                  "instalment, or the price of the goods: the score is computed again for this "
+                  "client. Nothing is saved and the real score does not change."),
+    "sim_either": ("Donnez la durée ou la mensualité : l'autre en découle.",
+                   "Give the duration or the instalment: the other follows."),
+    "sim_range": ("de {low} à {high}", "from {low} to {high}"),
+    "sim_months_value": ("{months} mois", "{months} months"),
+    "sim_badge": ("SIMULATION — rien n'est enregistré", "SIMULATION — nothing is saved"),
+    "sim_probability": ("Probabilité simulée", "Simulated probability"),
+    "sim_gauge": ("Simulation", "Simulation"),
+    "sim_gauge_real": ("Réel {p}", "Real {p}"),
+    "sim_reasons": ("Pourquoi cette décision simulée ?", "Why this simulated decision?"),
+    "sim_apply": ("Simuler cette option", "Simulate this option"),
+    "sim_reset": ("Revenir aux valeurs réelles", "Back to the real values"),
+    "sim_error_empty": ("{label} : tapez une valeur ({range}).",
+                        "{label}: type a value ({range})."),
+    "sim_error_number": ("{label} : « {value} » n'est pas un nombre ({range}).",
+                         "{label}: “{value}” is not a number ({range})."),
+    "sim_error_range": ("{label} : {value} est hors des valeurs plausibles, {range} (observées "
+                        "chez les clients connus de la banque).",
+                        "{label}: {value} is outside the plausible values, {range} (observed "
+                        "among the bank's known clients)."),
+    "sim_error_follows": ("{label} qui en découle ({value}) est hors des valeurs plausibles, "
+                          "{range} : changez aussi une autre valeur.",
+                          "{label} that follows ({value}) is outside the plausible values, "
+                          "{range}: change another value too."),
+    "sim_error_ratio": ("Le prix du bien ({goods}) rapporté au crédit ({credit}) sort des "
+                        "proportions observées ({low} à {high} fois le montant du crédit).",
+                        "The price of the goods ({goods}) against the credit ({credit}) is "
+                        "outside the observed proportions ({low} to {high} times the credit "
+                        "amount)."),
+    "sim_error_other": ("Cette simulation n'est pas possible ({detail}).",
+                        "This simulation is not possible ({detail})."),
     # the pages of scoring serve around the dashboard (scoring_lib.serving.pages)
     "wait_preparing": ("Votre page est en préparation…", "Your page is being prepared…"),
     "wait_ahead": ("({n} avant vous)", "({n} ahead of you)"),
