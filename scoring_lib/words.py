@@ -297,6 +297,117 @@ TEXTS: dict[str, tuple[str, str]] = {
                   "instant : rechargez la page dans une minute.",
                   "Too many pages are open right now ({cap} at most). Please retry in a "
                   "moment: reload the page in a minute."),
+    # the client report (scoring_lib.letter: scoring report, the dashboard's download button)
+    "lender": ("Prêt à dépenser", "Prêt à dépenser"),
+    "letter_title": ("Décision sur votre demande de crédit",
+                     "Decision on your credit application"),
+    "letter_date": ("Date : {date}", "Date: {date}"),
+    "letter_day": ("{day} {month} {year}", "{day} {month} {year}"),
+    "letter_months": ("janvier février mars avril mai juin juillet août septembre octobre "
+                      "novembre décembre",
+                      "January February March April May June July August September October "
+                      "November December"),
+    "letter_decision": ("La décision", "The decision"),
+    "letter_threshold_title": ("Ce que signifie le seuil", "What the threshold means"),
+    "letter_threshold_rule": ("Le seuil de {t} a été choisi par {lender} pour limiter le coût "
+                              "des erreurs : un crédit accordé à un client qui ne le rembourse "
+                              "pas coûte environ {ratio} fois plus qu'un crédit refusé à tort "
+                              "à un client qui l'aurait remboursé. À partir de ce seuil, le "
+                              "crédit est refusé.",
+                              "The threshold of {t} was chosen by {lender} to limit the cost "
+                              "of mistakes: a credit granted to a client who does not repay "
+                              "it costs about {ratio} times more than a credit wrongly "
+                              "refused to a client who would have repaid it. From this "
+                              "threshold on, the credit is refused."),
+    "letter_threshold_plain": ("Le seuil de {t} a été choisi par {lender} : à partir de ce "
+                               "seuil, le crédit est refusé.",
+                               "The threshold of {t} was chosen by {lender}: from this "
+                               "threshold on, the credit is refused."),
+    "letter_reasons_intro": ("Les éléments de votre dossier qui ont le plus compté, calculés "
+                             "pour votre dossier par le modèle :",
+                             "The facts of your file that counted most, computed for your "
+                             "file by the model:"),
+    "letter_recourse_intro": ("Chaque option a été vérifiée en recalculant le score ; elle ne "
+                              "vaut pas engagement et reste soumise à l'examen de votre "
+                              "dossier.",
+                              "Each option was checked by computing the score again; it is "
+                              "not a commitment and remains subject to the review of your "
+                              "file."),
+    "letter_compare_title": ("Comparaison avec des clients semblables",
+                             "Compared with similar clients"),
+    "letter_compare_intro": ("Les {k} clients dont le profil ressemble le plus au vôtre (âge, "
+                             "revenus, crédit, emploi, famille). La barre claire couvre 90 % "
+                             "d'entre eux, la barre foncée la moitié du milieu, le trait leur "
+                             "médiane ; le losange est votre valeur.",
+                             "The {k} clients whose profile is closest to yours (age, income, "
+                             "credit, employment, family). The light bar covers 90% of them, "
+                             "the dark bar the middle half, the line their median; the "
+                             "diamond is your value."),
+    "letter_compare_line": ("{label} : {value} ; médiane des clients semblables : {median} ; "
+                            "{below} d'entre eux ont une valeur plus basse.",
+                            "{label}: {value}; median of similar clients: {median}; {below} "
+                            "of them have a lower value."),
+    "letter_compare_missing": ("{label} : valeur inconnue.", "{label}: value unknown."),
+    "letter_compare_outcome": ("Parmi ces clients, {n} ont déjà eu un crédit chez nous : {rate} "
+                               "d'entre eux ne l'ont pas remboursé.",
+                               "Among these clients, {n} already had a credit with us: {rate} "
+                               "of them did not repay it."),
+    "letter_sources_title": ("Les données utilisées", "The data used"),
+    "letter_sources_intro": ("Le score a été calculé à partir de ces données seulement :",
+                             "The score was computed from these data only:"),
+    "source_application": ("votre demande : montant, durée et mensualité du crédit, revenus, "
+                           "emploi, famille, logement ;",
+                           "your application: amount, duration and instalment of the credit, "
+                           "income, employment, family, housing;"),
+    "source_external": ("des scores fournis par des organismes externes ;",
+                        "scores provided by external agencies;"),
+    "source_bureau": ("le bureau de crédit : vos crédits auprès d'autres établissements ;",
+                      "the credit bureau: your credits with other lenders;"),
+    "source_bureau_balance": ("le bureau de crédit : l'historique mois par mois de ces "
+                              "crédits ;",
+                              "the credit bureau: the month-by-month history of those "
+                              "credits;"),
+    "source_previous_application": ("vos demandes précédentes auprès de {lender} ;",
+                                    "your previous applications to {lender};"),
+    "source_POS_CASH_balance": ("les relevés mensuels de vos prêts précédents auprès de "
+                                "{lender} ;",
+                                "the monthly statements of your previous loans with {lender};"),
+    "source_installments_payments": ("les échéances, payées ou non, de vos prêts précédents "
+                                     "auprès de {lender} ;",
+                                     "the instalments, paid or not, of your previous loans "
+                                     "with {lender};"),
+    "source_credit_card_balance": ("les relevés de vos cartes de crédit auprès de {lender} ;",
+                                   "the statements of your credit cards with {lender};"),
+    "letter_rights_title": ("Vos droits", "Your rights"),
+    "letter_rights_intro": ("Cette décision a été préparée à l'aide d'un modèle de score "
+                            "automatisé. Vous pouvez :",
+                            "This decision was prepared with an automated scoring model. You "
+                            "may:"),
+    "right_review": ("demander qu'une personne réexamine votre dossier et la décision ;",
+                     "ask for a person to review your file and the decision;"),
+    "right_view": ("présenter votre point de vue et nous communiquer des informations "
+                   "complémentaires ;",
+                   "give your point of view and send us further information;"),
+    "right_contest": ("contester la décision.", "contest the decision."),
+    "letter_contact": ("Pour exercer ces droits, adressez-vous à {contact}, en indiquant votre "
+                       "numéro de client {client_id}. (Règlement général sur la protection "
+                       "des données, article 22.)",
+                       "To exercise these rights, contact {contact}, giving your client "
+                       "number {client_id}. (General Data Protection Regulation, "
+                       "Article 22.)"),
+    "letter_contact_default": ("votre conseiller ou le service clients de {lender}",
+                               "your advisor or the customer service of {lender}"),
+    "letter_audit": ("Dossier de scores {bundle} · modèle {model} · empreinte des données "
+                     "{data}",
+                     "Scoring bundle {bundle} · model {model} · data fingerprint {data}"),
+    "letter_download": ("Télécharger le rapport", "Download the report"),
+    "letter_link": ("Enregistrer le rapport du client {client_id} (PDF, {size})",
+                    "Save the report of client {client_id} (PDF, {size})"),
+    "letter_kb": ("{n} ko", "{n} kB"),
+    "letter_file": ("rapport-{client_id}.pdf", "report-{client_id}.pdf"),
+    "part_letter": ("rapport", "report"),
+    "letter_recourse_title": ("Ce qui pourrait changer la décision",
+                              "What could change the decision"),
 }
 
 
