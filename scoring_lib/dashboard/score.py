@@ -1,5 +1,8 @@
 """Score panel: a gauge of the probability of default with the threshold, the decision in
-words, colour and icon, the risk band and one sentence that interprets them."""
+words, colour and icon, the risk band and one sentence that interprets them.
+
+The gauge is :class:`Gauge` (built once, drawn in place), also the Simulation section's
+gauge (:mod:`.simulation`), hatched there and with a marker of the real probability."""
 
 from __future__ import annotations
 
@@ -33,14 +36,104 @@ def gauge_max(probability: float, threshold: float) -> float:
     return 100.0
 
 
-def gauge_data(probability: float, threshold: float) -> dict:
+def gauge_data(probability: float, threshold: float, real: float | None = None) -> dict:
     """What the gauge marks show (percent): the zones, the client's bar, the threshold,
-    and the axis's round ticks from 0 to the right end."""
+    and the axis's round ticks from 0 to the right end; ``real`` (a simulation's gauge):
+    where the real probability's marker stands (the right end leaves room for it too)."""
     p, t = 100 * probability, 100 * threshold
-    top = gauge_max(probability, threshold)
-    return {"max": top, "zones_x": [[0.0, t], [t, top]], "bar_x": [0.0, p],
-            "threshold_x": [t, t], "probability": p, "threshold": t,
-            "ticks": axis_ticks([0.0, top], 6, zero=True)}
+    top = gauge_max(probability if real is None else max(probability, real), threshold)
+    out = {"max": top, "zones_x": [[0.0, t], [t, top]], "bar_x": [0.0, p],
+           "threshold_x": [t, t], "probability": p, "threshold": t,
+           "ticks": axis_ticks([0.0, top], 6, zero=True)}
+    if real is not None:
+        out["real_x"] = [100 * real, 100 * real]
+    return out
+
+
+class Gauge:
+    """The probability gauge (bqplot, built once; :meth:`draw` updates its marks in place):
+    the granted and refused zones, the bar of the probability in the decision's colour, the
+    dashed threshold and a label on the bar's end. ``simulated``: the bar is hatched (a
+    dashed thick line) and a dotted marker labelled with :meth:`draw`'s ``real_label`` shows
+    where the real probability stands. ``figure`` carries the CSS class ``css``."""
+
+    def __init__(self, css: str = "sc-gauge", simulated: bool = False):
+        self.simulated = simulated
+        self.x = bq.LinearScale(min=0.0, max=40.0, allow_padding=False)
+        self.y = bq.LinearScale(min=-1.0, max=1.45 if simulated else 1.0)
+        scales = {"x": self.x, "y": self.y}
+        self.zones = bq.Lines(x=[[0, 1], [1, 2]], y=[[0, 0], [0, 0]], scales=scales,
+                              colors=[LIGHT_BLUE, LIGHT_ORANGE], stroke_width=34,
+                              line_style="solid")
+        self.bar = bq.Lines(x=[0, 1], y=[0, 0], scales=scales, colors=[BLUE], stroke_width=16,
+                            line_style="dashed" if simulated else "solid")
+        self.threshold_line = bq.Lines(x=[1, 1], y=[-0.9, 0.9], scales=scales, colors=[INK],
+                                       stroke_width=3, line_style="dashed")
+        self.threshold_label = bq.Label(x=[1], y=[0.6], text=[""], scales=scales,
+                                        colors=[INK], font_weight="bold", default_size=13,
+                                        align="start", x_offset=6)
+        self.client_label = bq.Label(x=[0], y=[-0.95], text=[""], scales=scales,
+                                     colors=[INK], font_weight="bold", default_size=13,
+                                     align="start", x_offset=4)
+        marks = [self.zones, self.bar, self.threshold_line, self.threshold_label,
+                 self.client_label]
+        self.real_line = self.real_label = None
+        if simulated:
+            self.real_line = bq.Lines(x=[0, 0], y=[-0.7, 0.7], scales=scales, colors=[INK],
+                                      stroke_width=3, line_style="dotted")
+            self.real_label = bq.Label(x=[0], y=[1.1], text=[""], scales=scales,
+                                       colors=[INK], default_size=12, align="middle",
+                                       font_weight="normal")
+            marks += [self.real_line, self.real_label]
+        self.axis = bq.Axis(scale=self.x, tick_format=".0f", num_ticks=6)
+        self.figure = bq.Figure(marks=marks, axes=[self.axis],
+                                fig_margin={"top": 24, "bottom": 36, "left": 16, "right": 16},
+                                layout=W.Layout(width="100%",
+                                                height="150px" if simulated else "130px"),
+                                background_style={"fill": "white"})
+        self.figure.add_class(css)
+        self.data: dict = {}
+
+    def set_texts(self, lang: str) -> None:
+        self.axis.label = tr("gauge_axis", lang)
+
+    def draw(self, probability: float, threshold: float, decision: str, label: str,
+             lang: str, real: float | None = None, real_label: str = "") -> None:
+        """The bar at ``probability`` in ``decision``'s colour, labelled ``label``, the
+        threshold labelled in ``lang``; ``real`` (a simulated gauge): the real probability's
+        marker, labelled ``real_label``."""
+        d = gauge_data(probability, threshold, real if self.simulated else None)
+        self.data = d
+        marks = [self.x, self.axis, self.zones, self.bar, self.threshold_line,
+                 self.threshold_label, self.client_label]
+        if self.simulated:
+            marks += [self.real_line, self.real_label]
+        with hold(*marks):
+            self.x.min, self.x.max = 0.0, d["max"]
+            self.axis.tick_values = d["ticks"]
+            self.zones.x = d["zones_x"]
+            self.bar.x = d["bar_x"]
+            self.bar.colors = [DECISION_COLOURS[decision]]
+            self.threshold_line.x = d["threshold_x"]
+            self.threshold_label.x = [d["threshold"]]
+            self.threshold_label.text = [tr("threshold_label", lang,
+                                            threshold=probability_text(threshold, lang))]
+            # the label starts at the bar's end, or ends there near the right edge
+            right = d["probability"] > 0.7 * d["max"]
+            self.client_label.align = "end" if right else "start"
+            self.client_label.x_offset = -4 if right else 4
+            self.client_label.x = [d["probability"]]
+            self.client_label.text = [label]
+            if self.simulated:
+                self.real_line.x = d["real_x"]
+                self.real_label.x = d["real_x"][:1]
+                self.real_label.text = [real_label]
+
+
+def gauge_label(name: str, probability: float, lang: str) -> str:
+    """"Ce client : 12,3 %" (``name``: a text key of :mod:`.text`)."""
+    sep = " : " if lang == "fr" else ": "
+    return f"{tr(name, lang)}{sep}{probability_text(probability, lang)}"
 
 
 class ScorePanel(Panel):
@@ -70,29 +163,13 @@ class ScorePanel(Panel):
         self.interpretation = W.HTML()
         self.interpretation.add_class("sc-interpretation")
 
-        self.x = bq.LinearScale(min=0.0, max=40.0, allow_padding=False)
-        self.y = bq.LinearScale(min=-1.0, max=1.0)
-        scales = {"x": self.x, "y": self.y}
-        self.zones = bq.Lines(x=[[0, 1], [1, 2]], y=[[0, 0], [0, 0]], scales=scales,
-                              colors=[LIGHT_BLUE, LIGHT_ORANGE], stroke_width=34,
-                              line_style="solid")
-        self.bar = bq.Lines(x=[0, 1], y=[0, 0], scales=scales, colors=[BLUE], stroke_width=16)
-        self.threshold_line = bq.Lines(x=[1, 1], y=[-0.9, 0.9], scales=scales, colors=[INK],
-                                       stroke_width=3, line_style="dashed")
-        self.threshold_label = bq.Label(x=[1], y=[0.6], text=[""], scales=scales,
-                                        colors=[INK], font_weight="bold", default_size=13,
-                                        align="start", x_offset=6)
-        self.client_label = bq.Label(x=[0], y=[-0.95], text=[""], scales=scales,
-                                     colors=[INK], font_weight="bold", default_size=13,
-                                     align="start", x_offset=4)
-        self.axis = bq.Axis(scale=self.x, tick_format=".0f", num_ticks=6)
-        self.gauge = bq.Figure(marks=[self.zones, self.bar, self.threshold_line,
-                                      self.threshold_label, self.client_label],
-                               axes=[self.axis], fig_margin={"top": 24, "bottom": 36,
-                                                             "left": 16, "right": 16},
-                               layout=W.Layout(width="100%", height="130px"),
-                               background_style={"fill": "white"})
-        self.gauge.add_class("sc-gauge")
+        self.meter = Gauge("sc-gauge")
+        self.gauge = self.meter.figure
+        # the marks under their names (tests and benchmarks read them)
+        m = self.meter
+        self.x, self.y, self.axis, self.zones, self.bar = m.x, m.y, m.axis, m.zones, m.bar
+        self.threshold_line, self.threshold_label = m.threshold_line, m.threshold_label
+        self.client_label = m.client_label
         head = W.HBox([W.VBox([self.client_id, self.client_kind]),
                        W.VBox([self.probability_label, self.probability]),
                        W.HBox([self.decision_icon, self.decision],
@@ -107,7 +184,7 @@ class ScorePanel(Panel):
     def set_texts(self, lang: str) -> None:
         self.title.value = tag("h2", tr("score_title", lang))
         self.probability_label.value = esc(tr("probability_label", lang))
-        self.axis.label = tr("gauge_axis", lang)
+        self.meter.set_texts(lang)
 
     def refresh(self, state) -> None:
         self.lang = state.lang
@@ -118,7 +195,6 @@ class ScorePanel(Panel):
         """Show ``score`` (a :class:`~scoring_lib.scoring.Score`) in the panel's language."""
         lang = self.lang
         self.current = score
-        d = gauge_data(score.probability, score.threshold)
         colour = DECISION_COLOURS[score.decision]
         words = tr(score.decision, lang)
         self.client_id.value = esc(tr("client_heading", lang, client_id=score.client_id))
@@ -138,22 +214,5 @@ class ScorePanel(Panel):
                               f"{BAND_COLOURS[score.risk_band]};padding-left:6px")
         self.interpretation.value = esc(interpretation(
             score.probability, score.threshold, score.decision, score.risk_band, lang))
-        with hold(self.x, self.axis, self.zones, self.bar, self.threshold_line,
-                  self.threshold_label, self.client_label):
-            self.x.min, self.x.max = 0.0, d["max"]
-            self.axis.tick_values = d["ticks"]
-            self.zones.x = d["zones_x"]
-            self.bar.x = d["bar_x"]
-            self.bar.colors = [colour]
-            self.threshold_line.x = d["threshold_x"]
-            self.threshold_label.x = [d["threshold"]]
-            self.threshold_label.text = [tr("threshold_label", lang,
-                                            threshold=probability_text(score.threshold, lang))]
-            # the client's label starts at the bar's end, or ends there near the right edge
-            right = d["probability"] > 0.7 * d["max"]
-            self.client_label.align = "end" if right else "start"
-            self.client_label.x_offset = -4 if right else 4
-            self.client_label.x = [d["probability"]]
-            sep = " : " if lang == "fr" else ": "
-            self.client_label.text = [f"{tr('gauge_client', lang)}{sep}"
-                                      f"{probability_text(score.probability, lang)}"]
+        self.meter.draw(score.probability, score.threshold, score.decision,
+                        gauge_label("gauge_client", score.probability, lang), lang)
