@@ -31,13 +31,15 @@ from .panel import dispatch, say_texts
 from .safe import esc, tag
 from .score import ScorePanel
 from .search import SearchPanel, find_client, parse_client_id
+from .simulation import SimulationPanel
 from .state import DashboardState
 from .text import LANGS, TEXTS, resolve_lang, shorten, tr
 from .theme import CSS
 
 log = logging.getLogger("scoring_lib.dashboard")
 #: the page's panels, in the order they are drawn (``area``: the sidebar or the main column)
-PANELS = [SearchPanel, ScorePanel, ExplanationPanel, InfoPanel, ComparisonPanel]
+PANELS = [SearchPanel, ScorePanel, SimulationPanel, ExplanationPanel, InfoPanel,
+          ComparisonPanel]
 #: what ``app.timings`` always holds after a client switch (seconds)
 TIMINGS = ("score", "explanation", "scorer_explain", "info", "comparison", "total")
 
@@ -101,6 +103,7 @@ class DashboardApp:
     explain = property(lambda self: self.panel("explanation"))
     info = property(lambda self: self.panel("info"))
     comparison = property(lambda self: self.panel("comparison"))
+    simulation = property(lambda self: self.panel("simulation"))
 
     @property
     def client_id(self) -> int | None:

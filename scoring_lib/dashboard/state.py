@@ -26,7 +26,8 @@ NO_MESSAGE: tuple = (None, {})
 
 class DashboardState(HasTraits):
     """Client, language, filters, comparison reference, table page, explanation scale,
-    what-if edits (reserved), and what the message area says.
+    what-if ``edits`` (the Simulation section's changes, actionable variable -> value as
+    typed: cleared on every client switch), and what the message area says.
 
     ``message``: ``(text key, values)`` of :mod:`.text` (``(None, {})``: nothing to say);
     ``failed``: the parts (panel names) whose last refresh failed, in order — the message
@@ -48,6 +49,13 @@ class DashboardState(HasTraits):
     def _first_page(self, _change) -> None:
         """Other filters, other matches: the table starts again at its first page."""
         self.page = 0
+
+    @observe("client_id")
+    def _no_edits(self, _change) -> None:
+        """Another client (or the same one asked again): the simulation starts from the real
+        application, with no change."""
+        if self.edits:
+            self.edits = {}
 
     def show(self, client_id: int) -> None:
         """Show ``client_id`` (a known client: see :func:`.search.find_client`). Asking again for
