@@ -356,28 +356,28 @@ TEXTS: dict[str, tuple[str, str]] = {
     "letter_sources_intro": ("Le score a été calculé à partir de ces données seulement :",
                              "The score was computed from these data only:"),
     "source_application": ("votre demande : montant, durée et mensualité du crédit, revenus, "
-                           "emploi, famille, logement ;",
+                           "emploi, famille, logement",
                            "your application: amount, duration and instalment of the credit, "
-                           "income, employment, family, housing;"),
-    "source_external": ("des scores fournis par des organismes externes ;",
-                        "scores provided by external agencies;"),
-    "source_bureau": ("le bureau de crédit : vos crédits auprès d'autres établissements ;",
-                      "the credit bureau: your credits with other lenders;"),
+                           "income, employment, family, housing"),
+    "source_external": ("des scores fournis par des organismes externes",
+                        "scores provided by external agencies"),
+    "source_bureau": ("le bureau de crédit : vos crédits auprès d'autres établissements",
+                      "the credit bureau: your credits with other lenders"),
     "source_bureau_balance": ("le bureau de crédit : l'historique mois par mois de ces "
-                              "crédits ;",
+                              "crédits",
                               "the credit bureau: the month-by-month history of those "
-                              "credits;"),
-    "source_previous_application": ("vos demandes précédentes auprès de {lender} ;",
-                                    "your previous applications to {lender};"),
+                              "credits"),
+    "source_previous_application": ("vos demandes précédentes auprès de {lender}",
+                                    "your previous applications to {lender}"),
     "source_POS_CASH_balance": ("les relevés mensuels de vos prêts précédents auprès de "
-                                "{lender} ;",
-                                "the monthly statements of your previous loans with {lender};"),
+                                "{lender}",
+                                "the monthly statements of your previous loans with {lender}"),
     "source_installments_payments": ("les échéances, payées ou non, de vos prêts précédents "
-                                     "auprès de {lender} ;",
+                                     "auprès de {lender}",
                                      "the instalments, paid or not, of your previous loans "
-                                     "with {lender};"),
-    "source_credit_card_balance": ("les relevés de vos cartes de crédit auprès de {lender} ;",
-                                   "the statements of your credit cards with {lender};"),
+                                     "with {lender}"),
+    "source_credit_card_balance": ("les relevés de vos cartes de crédit auprès de {lender}",
+                                   "the statements of your credit cards with {lender}"),
     "letter_rights_title": ("Vos droits", "Your rights"),
     "letter_rights_intro": ("Cette décision a été préparée à l'aide d'un modèle de score "
                             "automatisé. Vous pouvez :",
@@ -395,7 +395,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                        "To exercise these rights, contact {contact}, giving your client "
                        "number {client_id}. (General Data Protection Regulation, "
                        "Article 22.)"),
-    "letter_contact_default": ("votre conseiller ou le service clients de {lender}",
+    "letter_contact_default": ("votre conseiller ou au service clients de {lender}",
                                "your advisor or the customer service of {lender}"),
     "letter_audit": ("Dossier de scores {bundle} · modèle {model} · empreinte des données "
                      "{data}",
