@@ -10,6 +10,7 @@ import signal
 import sys
 import threading
 
+from .batch.command import add_parser as batch_parser
 from .paths import DATA_RAW, DEMO_BUNDLE
 from .words import DEFAULT_LANG, LANGS
 
@@ -356,6 +357,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--notebook", default=None, help="notebook to serve instead of the "
                    "repository's dashboard.ipynb (it reads the SCORING_BUNDLE variable)")
     p.set_defaults(func=_cmd_serve)
+
+    batch_parser(sub)  # scoring batch: scoring_lib/batch/command.py
     return parser
 
 

@@ -1,0 +1,19 @@
+"""Batch scoring of a whole book of clients on Dask (``scoring batch``).
+
+:mod:`.partition` co-partitions the applications and their child tables by client;
+:mod:`.run` is the task of one partition (features by the feature layer, scores, SHAP
+reason codes, an atomic output part); :mod:`.driver` runs the tasks on a Dask cluster (a
+LocalCluster, or an existing scheduler) and writes the summary; :mod:`.command` is the CLI.
+"""
+
+_NAMES = {"DEFAULT_PARTITIONS": ".driver", "run_batch": ".driver", "BatchError": ".errors",
+          "partition_of": ".partition", "read_scores": ".run"}
+__all__ = sorted(_NAMES)
+
+
+def __getattr__(name):  # PEP 562: `scoring --help` does not import pandas and Dask
+    if name not in _NAMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(_NAMES[name], __name__), name)
