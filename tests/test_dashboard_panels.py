@@ -693,7 +693,8 @@ def test_no_figure_or_mark_is_rebuilt_on_switch(app, scorer):
             id(a) for f in figures for a in f.axes]
 
     before = objects()
-    assert len([w for w in walk(app.widget) if isinstance(w, bq.Figure)]) == 5
+    # the score's gauge, force plot, waterfall, histogram, scatter, the simulation's gauge
+    assert len([w for w in walk(app.widget) if isinstance(w, bq.Figure)]) == 6
     widgets_before = [id(w) for w in walk(app.widget)]
     for cid in some_ids(scorer):
         app.show_client(cid)
