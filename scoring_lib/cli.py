@@ -327,6 +327,9 @@ def build_parser() -> argparse.ArgumentParser:
     _client_arguments(p, "text", "options, message")
     p.set_defaults(func=_cmd_recourse)
 
+    from .letter.command import add_parser as add_report  # scoring report: the client report
+    add_report(sub)
+
     p = sub.add_parser("serve", help="serve the advisor dashboard (dashboard.ipynb) with Voila "
                        "on a bundle; token required off loopback")
     p.add_argument("--bundle", required=True, help=f"bundle folder, e.g. {DEMO_BUNDLE} "
