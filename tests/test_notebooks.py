@@ -113,6 +113,17 @@ def test_the_demo_build_writes_a_verified_bundle(demo):
     some = bundle.scores.index[[0, 333, 679]]
     proba = bundle.predict_proba(bundle.get_features(some))
     assert proba == pytest.approx(bundle.scores.loc[some, "PROBA"].to_numpy(), abs=1e-9)
+    # the model statistics are listed in the manifest, and the slider's point at the
+    # bank's threshold is the bundle's own out-of-fold cost and refused share
+    from scoring_lib.monitor.statistics import MODEL_VIEW_FILE, read_model_view
+
+    assert MODEL_VIEW_FILE in bundle.manifest["files"]
+    view = read_model_view(bundle)
+    at = view["thresholds"]["bank_index"]
+    assert view["thresholds"]["threshold"][at] == bundle.threshold
+    assert view["thresholds"]["cost"][at] == pytest.approx(m["business_cost"])
+    assert 1 - view["thresholds"]["approval_rate"][at] == pytest.approx(m["refused_share"])
+    assert len(view["reference"]["features"]) == len(bundle.feature_names)
     # no temporary folder is left beside the bundle; the features went to data/processed
     assert sorted(p.name for p in out.parent.iterdir()) == ["demo"]
     assert (data.parent / "processed" / "features.parquet").is_file()

@@ -9,7 +9,9 @@
 2. ``notebooks/01_eda.ipynb`` and ``notebooks/02_modelling.ipynb`` through papermill (kernel
    ``python3`` of this interpreter); the second writes the model, the scores and
    ``training.json`` into the temporary folder;
-3. the client tables, the HTML copies of the reports and ``bundle.json``
+3. the model statistics ``model_view.json`` (:mod:`scoring_lib.monitor.statistics`:
+   curves, fairness, importance and the drift reference, from the out-of-fold
+   predictions), the client tables, the HTML copies of the reports and ``bundle.json``
    (:mod:`scoring_lib.bundle.store`).
 
 :func:`build_demo` generates the demo data if absent and builds ``artifacts/demo`` unless a
@@ -278,6 +280,8 @@ def build_bundle(data, out, params: BuildParams | None = None, features=None,
     anything is done) and ``papermill.PapermillExecutionError`` if a notebook fails.
     """
     from ...features.cache import build_feature_file, read_info
+    from ...features.metadata import metadata_from_records
+    from ...monitor.statistics import MODEL_VIEW_FILE, build_model_view, write_model_view
     from ..training.inputs import sample_training
     from ..training.train import load_training_data
 
@@ -360,6 +364,16 @@ def build_bundle(data, out, params: BuildParams | None = None, features=None,
         if not features:
             shutil.rmtree(staging / "_work", ignore_errors=True)
         applications = _applications(data)
+        started = time.perf_counter()
+        view = build_model_view(staging, frame, applications,
+                                metadata_from_records(info.get("features") or []),
+                                params.cost_fn, params.cost_fp, params.seed)
+        write_model_view(staging, view)
+        manifest["build_seconds"]["model_statistics"] = round(
+            time.perf_counter() - started, 2)
+        log(f"    model statistics ({MODEL_VIEW_FILE}) in "
+            f"{manifest['build_seconds']['model_statistics']:.1f} s")
+        del view
         check_output_folder(out, bundle_refusal, "bundle")  # again: it may have changed
         complete_bundle(staging, out, frame, applications, manifest, info.get("features"))
         committed(out)
