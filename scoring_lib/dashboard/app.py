@@ -27,6 +27,7 @@ from ..scoring import Scorer
 from .comparison import ComparisonPanel
 from .explanation import ExplanationPanel
 from .info import InfoPanel
+from .letter import LetterPanel
 from .panel import dispatch, say_texts
 from .safe import esc, tag
 from .score import ScorePanel
@@ -38,7 +39,7 @@ from .theme import CSS
 
 log = logging.getLogger("scoring_lib.dashboard")
 #: the page's panels, in the order they are drawn (``area``: the sidebar or the main column)
-PANELS = [SearchPanel, ScorePanel, SimulationPanel, ExplanationPanel, InfoPanel,
+PANELS = [SearchPanel, ScorePanel, LetterPanel, SimulationPanel, ExplanationPanel, InfoPanel,
           ComparisonPanel]
 #: what ``app.timings`` always holds after a client switch (seconds)
 TIMINGS = ("score", "explanation", "scorer_explain", "info", "comparison", "total")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import html
 import re
 
-__all__ = ["Html", "esc", "join", "lines", "tag"]
+__all__ = ["Html", "data_link", "esc", "join", "lines", "tag"]
 
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 
@@ -75,3 +75,23 @@ def tag(name: str, *content, css: str | None = None, **attributes) -> Html:
             raise ValueError(f"tag: {key!r} is not an attribute name")
         text += f' {key}="{esc(value)}"'
     return Html(f"<{name}{text}>{join(content)}</{name}>")
+
+
+_MIME = re.compile(r"^[a-z]+/[a-z0-9.+-]+$")
+_FILENAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
+
+
+def data_link(data: bytes, filename: str, text, mime: str = "application/pdf",
+              **attributes) -> Html:
+    """``<a download="filename" href="data:mime;base64,…">text</a>``: a link that saves
+    ``data`` (bytes held in the page, nothing written on the server) under ``filename``.
+    The content is base64 (no character to escape), ``text`` is escaped; ``mime`` and
+    ``filename`` are checked (letters, digits, ``._-``), never data of a client."""
+    import base64
+
+    if not _MIME.match(mime):
+        raise ValueError(f"data_link: {mime!r} is not a MIME type")
+    if not _FILENAME.match(filename):
+        raise ValueError(f"data_link: {filename!r} is not a plain file name")
+    href = f"data:{mime};base64,{base64.b64encode(bytes(data)).decode('ascii')}"
+    return tag("a", text, href=href, download=filename, **attributes)
