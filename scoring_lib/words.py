@@ -408,6 +408,127 @@ TEXTS: dict[str, tuple[str, str]] = {
     "part_letter": ("rapport", "report"),
     "letter_recourse_title": ("Ce qui pourrait changer la décision",
                               "What could change the decision"),
+    # model tab and monitoring (scoring_lib/dashboard/model_view.py, scoring_lib/monitor)
+    "tab_client": ("Client", "Client"),
+    "tab_model": ("Modèle", "Model"),
+    "part_model": ("vue du modèle", "model view"),
+    "band_stable": ("stable", "stable"),
+    "band_watch": ("à surveiller", "watch"),
+    "band_act": ("à traiter", "act"),
+    "monitor_title": ("Surveillance du modèle : stabilité des populations",
+                      "Model monitoring: population stability"),
+    "monitor_populations": ("{n_new} nouvelles demandes ({table}) comparées aux "
+                            "{n_reference} clients d'apprentissage.",
+                            "{n_new} new applications ({table}) compared with the "
+                            "{n_reference} training clients."),
+    "monitor_score": ("Score : PSI {psi}, {band}.", "Score: PSI {psi}, {band}."),
+    "monitor_bands": ("Variables : {act} à traiter, {watch} à surveiller, {stable} stables.",
+                      "Variables: {act} to act on, {watch} to watch, {stable} stable."),
+    "monitor_rule": ("Règle : PSI < 0,1 stable, de 0,1 à 0,25 à surveiller, > 0,25 à "
+                     "traiter ; une variable n'est signalée que si l'écart est significatif "
+                     "pour la taille des échantillons (test du khi-deux à 1 %, divisé par "
+                     "le nombre de variables).",
+                     "Rule: PSI < 0.1 stable, 0.1 to 0.25 watch, > 0.25 act; a variable is "
+                     "flagged only if the difference is significant for the sample sizes "
+                     "(chi-square test at 1%, divided by the number of variables)."),
+    "monitor_top": ("Les {k} variables qui ont le plus changé :",
+                    "The {k} variables that changed most:"),
+    "monitor_all": ("Toutes les variables, de celle qui a le plus changé à celle qui a le "
+                    "moins changé :",
+                    "Every variable, from the one that changed most to the one that "
+                    "changed least:"),
+    "monitor_unseen": ("Catégories jamais vues à l'apprentissage :",
+                       "Categories never seen in training:"),
+    "monitor_variable": ("Variable", "Variable"),
+    "monitor_band": ("Niveau", "Band"),
+    "model_title": ("Le modèle : performance, coût, équité et stabilité",
+                    "The model: performance, cost, fairness and stability"),
+    "model_missing": ("Ce dossier de scores ne contient pas les statistiques du modèle (il a "
+                      "été construit avant qu'elles existent). Reconstruisez-le avec "
+                      "« scoring build » (« scoring demo --force » pour la démo) pour voir "
+                      "cet onglet.",
+                      "This scoring bundle has no model statistics (it was built before "
+                      "they existed). Rebuild it with “scoring build” (“scoring demo "
+                      "--force” for the demo) to see this tab."),
+    "model_headline": ("Mesures hors échantillon (validation croisée) sur {n} clients : "
+                       "AUC {auc}. Seuil de la banque : {threshold}.",
+                       "Out-of-fold measures (cross-validation) on {n} clients: AUC {auc}. "
+                       "The bank's threshold: {threshold}."),
+    "slider_reset": ("Revenir au seuil de la banque", "Back to the bank's threshold"),
+    "simulation_note": ("Simulation : le seuil de la banque ({threshold}) n'est pas modifié.",
+                        "Simulation: the bank's threshold ({threshold}) is not changed."),
+    "sim_threshold": ("Seuil simulé : {threshold}{bank}",
+                      "Simulated threshold: {threshold}{bank}"),
+    "sim_is_bank": (" (celui de la banque)", " (the bank's)"),
+    "sim_approvals": ("Crédits accordés : {rate} des demandes ({bank} au seuil de la "
+                      "banque).",
+                      "Loans granted: {rate} of applications ({bank} at the bank's "
+                      "threshold)."),
+    "sim_cost": ("Coût attendu : {cost} par client (seuil de la banque : {bank} ; tout "
+                 "accepter : {accept} ; tout refuser : {refuse}).",
+                 "Expected cost: {cost} per client (bank's threshold: {bank}; accept all: "
+                 "{accept}; refuse all: {refuse})."),
+    "sim_errors": ("Défauts accordés : {fnr} des défauts ; bons clients refusés : {fpr} des "
+                   "bons clients.",
+                   "Defaults granted: {fnr} of defaulters; good clients refused: {fpr} of "
+                   "good clients."),
+    "sim_cost_unit": ("Coût en unités d'un bon client refusé ; un défaut accordé en coûte "
+                      "{cost_fn}.",
+                      "Cost in units of one good client refused; a default granted costs "
+                      "{cost_fn}."),
+    "fairness_title": ("Équité par groupe au seuil simulé",
+                       "Fairness by group at the simulated threshold"),
+    "fairness_note": ("Entre crochets : intervalle à 95 % (bootstrap). Rapport d'accord : "
+                      "taux d'accord du groupe divisé par celui du groupe le plus accordé ; "
+                      "la règle des quatre cinquièmes (rapport < 0,8) est un repère, pas un "
+                      "verdict.",
+                      "In brackets: 95% interval (bootstrap). Approval ratio: the group's "
+                      "approval rate divided by that of the most-approved group; the "
+                      "four-fifths rule (ratio < 0.8) is a reference, not a verdict."),
+    "fair_group": ("Groupe", "Group"),
+    "fair_n": ("Effectif", "Size"),
+    "fair_approval": ("Taux d'accord", "Approval rate"),
+    "fair_default": ("Défaut parmi les accordés", "Default among granted"),
+    "fair_fnr": ("Défauts accordés (FNR)", "Defaulters granted (FNR)"),
+    "fair_fpr": ("Bons clients refusés (FPR)", "Good clients refused (FPR)"),
+    "fair_ratio": ("Rapport d'accord", "Approval ratio"),
+    "fair_below": ("sous 0,8", "below 0.8"),
+    "attr_gender": ("Sexe", "Gender"),
+    "attr_age_band": ("Tranche d'âge", "Age band"),
+    "attr_family_status": ("Situation familiale", "Family status"),
+    "attr_children": ("Enfants", "Children"),
+    "fig_importance": ("Importance globale : moyenne de |SHAP| par variable (log-odds)",
+                       "Global importance: mean |SHAP| per variable (log-odds)"),
+    "fig_roc": ("Courbe ROC (AUC {auc})", "ROC curve (AUC {auc})"),
+    "axis_fpr": ("Bons clients refusés (%)", "Good clients refused (%)"),
+    "axis_tpr": ("Défauts refusés (%)", "Defaulters refused (%)"),
+    "fig_pr": ("Précision et rappel des défauts", "Precision and recall of defaults"),
+    "axis_recall": ("Rappel : défauts refusés (%)", "Recall: defaulters refused (%)"),
+    "axis_precision": ("Précision : défauts parmi les refusés (%)",
+                       "Precision: defaulters among the refused (%)"),
+    "fig_calibration": ("Calibration : probabilité prédite et défaut observé",
+                        "Calibration: predicted probability and observed default"),
+    "axis_predicted": ("Probabilité prédite (%)", "Predicted probability (%)"),
+    "axis_observed": ("Taux de défaut observé (%)", "Observed default rate (%)"),
+    "fig_distributions": ("Distribution des scores selon l'issue",
+                          "Score distributions by outcome"),
+    "axis_share": ("Part des clients (%)", "Share of clients (%)"),
+    "legend_repaid": ("Ont remboursé", "Repaid"),
+    "legend_defaulted": ("En défaut", "Defaulted"),
+    "fig_cost": ("Coût attendu selon le seuil", "Expected cost by threshold"),
+    "axis_threshold": ("Seuil (%)", "Threshold (%)"),
+    "axis_cost": ("Coût par client", "Cost per client"),
+    "legend_accept_all": ("Tout accepter", "Accept all"),
+    "legend_refuse_all": ("Tout refuser", "Refuse all"),
+    "fig_approval": ("Taux d'accord selon le seuil", "Approval rate by threshold"),
+    "axis_approval": ("Crédits accordés (%)", "Loans granted (%)"),
+    "monitoring_title": ("Stabilité des nouvelles demandes", "Stability of new applications"),
+    "monitoring_none": ("Aucun rapport de surveillance pour ce dossier de scores. Lancez "
+                        "« scoring monitor --bundle {bundle} --out {report} » pour en "
+                        "produire un : il s'affichera ici.",
+                        "No monitoring report for this scoring bundle. Run “scoring monitor "
+                        "--bundle {bundle} --out {report}” to produce one: it will show "
+                        "here."),
 }
 
 
