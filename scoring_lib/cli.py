@@ -11,6 +11,7 @@ import sys
 import threading
 
 from .batch.command import add_parser as batch_parser
+from .monitor.command import add_parser as monitor_parser
 from .paths import DATA_RAW, DEMO_BUNDLE
 from .words import DEFAULT_LANG, LANGS
 
@@ -362,6 +363,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_serve)
 
     batch_parser(sub)  # scoring batch: scoring_lib/batch/command.py
+    monitor_parser(sub)  # scoring monitor: scoring_lib/monitor/command.py
     return parser
 
 

@@ -53,16 +53,20 @@ def drift_report(profile: dict, features: pd.DataFrame, score=None,
     result), ``features``: one record per feature of the profile — ``feature, psi, band,
     band_by_value, p_value, critical, bins`` — ordered by PSI (largest first), ``n_new``,
     ``n_reference``, ``unseen_categories`` ({feature: {level: count}}), ``bands``
-    (how many features in each band), ``alpha`` and ``missing_features`` (features of the
-    profile absent from ``features``: an error unless empty)."""
+    (how many features in each band), ``alpha`` (the score's significance level) and
+    ``alpha_per_feature``: ``alpha`` divided by the number of features (Bonferroni), so
+    that with ~700 variables a batch of the same population raises no alarm by chance in
+    all but about ``alpha`` of the reports (a 1 % test per variable would flag ~7 variables
+    of every batch). A feature of the profile missing from ``features`` is an error."""
     score_ref, refs = profile_from_dict(profile)
     missing = [name for name in refs if name not in features.columns]
     if missing:
         raise ValueError(f"features: {len(missing)} model feature(s) missing from the new "
                          f"data, e.g. {', '.join(missing[:5])}")
     rows, unseen = [], {}
+    per_feature = alpha / max(len(refs), 1)  # Bonferroni: one alarm by chance per 1/alpha reports
     for name, ref in refs.items():
-        result = compare(ref, features[name], alpha)
+        result = compare(ref, features[name], per_feature)
         rows.append({"feature": name, "psi": result.psi, "band": result.band,
                      "band_by_value": result.band_by_value, "p_value": result.p_value,
                      "critical": result.critical, "bins": result.bins})
@@ -70,7 +74,7 @@ def drift_report(profile: dict, features: pd.DataFrame, score=None,
             unseen[name] = result.unseen
     rows.sort(key=lambda r: (-r["psi"], r["feature"]))
     report = {"n_new": int(len(features)), "n_reference": int(profile["n"]),
-              "alpha": alpha, "features": rows, "unseen_categories": unseen,
+              "alpha": alpha, "alpha_per_feature": per_feature, "features": rows, "unseen_categories": unseen,
               "bands": {b: sum(r["band"] == b for r in rows) for b in BANDS}}
     if score is not None and score_ref is not None:
         result = compare(score_ref, np.asarray(score, dtype=np.float64), alpha)

@@ -22,7 +22,8 @@ from the same shares), ``PSI / (1/n_ref + 1/n_new)`` follows approximately a chi
 with ``k - 1`` degrees of freedom (``k`` bins; Yurdakul 2018, "Statistical properties of the
 population stability index"): PSI is then close to the symmetric chi-square distance. The
 rule: a variable is banded *watch* or *act* only if its PSI is above the band's limit
-**and** significant (``p < ALPHA``, :data:`ALPHA` = 1 %); otherwise it is *stable*, its
+**and** significant (``p < ALPHA``, :data:`ALPHA` = 1 %; a report over many variables
+divides it by their number, :func:`scoring_lib.monitor.drift.drift_report`); otherwise it is *stable*, its
 ``band_by_value`` still says what the value alone would give. With 300,000 reference
 clients and 50,000 new ones, a PSI of 0.1 is far beyond chance; with 100 new clients and 10
 bins, chance alone gives PSI values around 0.09 (0.22 at p = 1 %).

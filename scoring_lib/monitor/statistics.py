@@ -179,3 +179,35 @@ def read_model_view(bundle) -> dict | None:
         return None
     return view
 
+
+
+def at_threshold(view: dict, index: int, n_boot: int = 200, seed: int = 0) -> dict:
+    """What the threshold ``index`` of the grid of ``view`` (:func:`model_view`) does, on
+    the out-of-fold clients: ``threshold``, ``approval_rate``, ``cost`` (per client),
+    ``accept_all``, ``refuse_all``, the confusion counts and rates (``tpr``, ``fpr``,
+    ``precision``, ``fnr``: defaulters granted), ``is_bank`` and the fairness table
+    (:func:`.fairness.fairness_table`, ``n_boot`` replicates) as records."""
+    from .fairness import CELLS
+
+    grid = view["thresholds"]
+    if not 0 <= int(index) < len(grid["threshold"]):
+        raise ValueError(f"index must be from 0 to {len(grid['threshold']) - 1}, got {index}")
+    index = int(index)
+    cells = np.asarray(grid["cells"], dtype=np.int64)[:, index, :]
+    groups = pd.DataFrame(grid["groups"])
+    first = (groups["attribute"] == groups["attribute"].iloc[0]).to_numpy()
+    gg, gb, rg, rb = (int(v) for v in cells[first].sum(axis=0))  # one attribute: everybody
+    table = fairness_table(pd.concat([groups, pd.DataFrame(cells, columns=list(CELLS))],
+                                     axis=1), n_boot=n_boot, seed=seed)
+
+    def share(a, b):
+        return a / b if b else float("nan")
+
+    return {"index": index, "threshold": float(grid["threshold"][index]),
+            "is_bank": index == int(grid["bank_index"]),
+            "approval_rate": float(grid["approval_rate"][index]),
+            "cost": float(grid["cost"][index]),
+            "accept_all": float(grid["accept_all"]), "refuse_all": float(grid["refuse_all"]),
+            "granted_good": gg, "granted_bad": gb, "refused_good": rg, "refused_bad": rb,
+            "tpr": share(rb, gb + rb), "fnr": share(gb, gb + rb), "fpr": share(rg, gg + rg),
+            "precision": share(rb, rg + rb), "fairness": table.to_dict("records")}

@@ -1,0 +1,116 @@
+"""The monitoring report as a person reads it: text (``scoring monitor``) and a standalone
+HTML page (``scoring monitor --out REPORT.html``, the monitoring notebook). Words come from
+:mod:`scoring_lib.words`; every value written into HTML is escaped."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+from ..words import number, tr
+
+#: the features listed in the text output (the HTML page lists them all)
+TOP = 15
+#: the mark that says an HTML file was written by this module (so --out may replace it)
+GENERATOR = "scoring monitor"
+
+__all__ = ["GENERATOR", "TOP", "band_word", "report_html", "report_refusal", "report_text"]
+
+
+def band_word(band: str | None, lang: str) -> str:
+    return tr(f"band_{band}", lang) if band else "—"
+
+
+def _psi(value, lang: str) -> str:
+    return "—" if value is None else number(value, 3, lang)
+
+
+def _lines(report: dict, lang: str, top: int | None) -> list[tuple[str, str]]:
+    """(kind, text) pairs: "title", "line", "feature" (tab-separated cells), "unseen"."""
+    bands = report["bands"]
+    out = [("title", tr("monitor_title", lang)),
+           ("line", tr("monitor_populations", lang, n_new=number(report["n_new"], 0, lang),
+                       table=report.get("table", ""),
+                       n_reference=number(report["n_reference"], 0, lang))),
+           ("line", tr("monitor_score", lang, psi=_psi(report["score_psi"], lang),
+                       band=band_word(report["score_band"], lang))),
+           ("line", tr("monitor_bands", lang, act=bands["act"], watch=bands["watch"],
+                       stable=bands["stable"])),
+           ("line", tr("monitor_rule", lang))]
+    rows = report["features"] if top is None else report["features"][:top]
+    out.append(("heading", tr("monitor_top", lang, k=len(rows)) if top is not None
+                else tr("monitor_all", lang)))
+    for r in rows:
+        out.append(("feature", f"{r['feature']}\t{_psi(r['psi'], lang)}\t"
+                               f"{band_word(r['band'], lang)}"))
+    unseen = report.get("unseen_categories") or {}
+    if unseen:
+        out.append(("heading", tr("monitor_unseen", lang)))
+        for feature, levels in unseen.items():
+            shown = ", ".join(f"{level} ({count})" for level, count in levels.items())
+            out.append(("unseen", f"{feature}: {shown}"))
+    return out
+
+
+def report_text(report: dict, lang: str = "fr", top: int = TOP) -> str:
+    """The report as plain text (the ``top`` features of largest PSI)."""
+    out = []
+    for kind, text in _lines(report, lang, top):
+        if kind == "feature":
+            name, psi, band = text.split("\t")
+            out.append(f"  {name:<45} PSI {psi:>7}  {band}")
+        elif kind == "unseen":
+            out.append(f"  {text}")
+        elif kind == "heading":
+            out.append("")
+            out.append(text)
+        else:
+            out.append(text)
+    return "\n".join(out) + "\n"
+
+
+def report_html(report: dict, lang: str = "fr") -> str:
+    """The whole report as a standalone HTML page (every feature; values escaped)."""
+    e = html.escape
+    body, table = [], []
+    for kind, text in _lines(report, lang, None):
+        if kind == "title":
+            body.append(f"<h1>{e(text)}</h1>")
+        elif kind == "heading":
+            if table:
+                body.append("<table>" + "".join(table) + "</table>")
+                table = []
+            body.append(f"<h2>{e(text)}</h2>")
+        elif kind == "feature":
+            name, psi, band = text.split("\t")
+            if not table:
+                table.append(f"<tr><th>{e(tr('monitor_variable', lang))}</th><th>PSI</th>"
+                             f"<th>{e(tr('monitor_band', lang))}</th></tr>")
+            table.append(f"<tr class='{e(band)}'><td>{e(name)}</td><td>{e(psi)}</td>"
+                         f"<td>{e(band)}</td></tr>")
+        elif kind == "unseen":
+            body.append(f"<p>{e(text)}</p>")
+        else:
+            body.append(f"<p>{e(text)}</p>")
+    if table:
+        body.append("<table>" + "".join(table) + "</table>")
+    data = e(json.dumps({k: report[k] for k in ("score_psi", "n_new", "n_reference")}))
+    return (f"<!DOCTYPE html><html lang='{e(lang)}'><head><meta charset='utf-8'>"
+            f"<meta name='generator' content='{GENERATOR}'>"
+            f"<title>{e(tr('monitor_title', lang))}</title><style>"
+            "body{font-family:sans-serif;max-width:60em;margin:2em auto}"
+            "table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #ddd}"
+            "</style></head><body data-summary='" + data + "'>" + "".join(body)
+            + "</body></html>\n")
+
+
+def report_refusal(path: Path) -> str | None:
+    """None if ``path`` is an HTML report this module wrote (``--out`` may replace it)."""
+    try:
+        head = Path(path).read_bytes()[:400].decode("utf-8", "replace")
+    except OSError as exc:
+        return f"it cannot be read ({exc.strerror})"
+    if f"content='{GENERATOR}'" not in head:
+        return "it is not a report written by scoring monitor"
+    return None
