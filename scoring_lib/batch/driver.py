@@ -98,20 +98,26 @@ def dask_client(scheduler: str | None = None, workers: int | None = None):
             yield client
 
 
-def dashboard_line(client) -> str:
+def dashboard_line(client, local: bool) -> str:
+    """The dashboard link; for a local cluster without bokeh, what the link shows."""
+    from importlib.util import find_spec
+
     services = client.scheduler_info().get("services", {})
-    if "dashboard" in services:
-        return f"Dask dashboard: {client.dashboard_link}"
-    return ("Dask dashboard: not available (the scheduler serves none; install bokeh to get "
-            "one)")
+    if "dashboard" not in services:
+        return "Dask dashboard: none (the scheduler serves no dashboard)"
+    link = client.dashboard_link
+    if local and find_spec("bokeh") is None:
+        workers = link.rsplit("/", 1)[0] + "/info/main/workers.html"
+        return (f"Dask dashboard: {link} (its graphs need the bokeh package, not installed "
+                f"here; the worker pages work without it: {workers})")
+    return f"Dask dashboard: {link}"
 
 
 def _run_jobs(client, todo, echo, stream) -> list[dict]:
     from distributed import as_completed
     from tqdm import tqdm
 
-    futures = client.map(score_partition, todo, pure=False,
-                         key=[f"score-{j.partitions_id}-{j.index}" for j in todo])
+    futures = client.map(score_partition, todo, pure=False)  # fresh keys: never a cached error
     results, failure = [], None
     with tqdm(total=len(todo), unit="partition", file=stream, ascii=True,
               desc="Scoring", dynamic_ncols=False, ncols=80) as bar:
@@ -189,7 +195,7 @@ def run_batch(bundle, data, out, partitions: int = DEFAULT_PARTITIONS, train: bo
             n_workers = len(c.scheduler_info().get("workers", {}))
             where = c.scheduler.address
             echo(f"Dask scheduler: {where} ({n_workers} worker(s))")
-            echo(dashboard_line(c))
+            echo(dashboard_line(c, local=scheduler is None))
             _run_jobs(c, todo, echo, stream if stream is not None else sys.stdout)
     scores = read_scores(out)
     granted = int((scores["decision"] == GRANTED).sum())

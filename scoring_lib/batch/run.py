@@ -108,6 +108,14 @@ def _load_partition(job: Job) -> dict:
     return tables
 
 
+def partition_features(job: Job):
+    """The features (:class:`~scoring_lib.features.FeatureSet`) of the partition's
+    applications, by the feature layer's :func:`~scoring_lib.features.build_features`."""
+    from ..features import build_features
+
+    return build_features(_load_partition(job))
+
+
 def _empty_result(job: Job) -> pd.DataFrame:
     out = {KEY: np.empty(0, np.int64), "probability": np.empty(0), "decision":
            np.empty(0, object), "threshold": np.empty(0)}
@@ -148,16 +156,11 @@ def reason_codes(shap: np.ndarray, names: list[str], k: int = REASONS):
 
 def score_partition(job: Job) -> dict:
     """Score one partition and write its part (see the module docstring); returns counts."""
-    from ..features import build_features
-
     bundle = _bundle(job.bundle)
     if job.clients == 0:
         result = _empty_result(job)
     else:
-        tables = _load_partition(job)
-        features = build_features(tables)
-        del tables
-        X = features.frame  # one row per application of the partition
+        X = partition_features(job).frame  # one row per application of the partition
         probability, shap = score_frame(bundle, X, job.threads)
         names, values = reason_codes(shap, bundle.feature_names)
         result = pd.DataFrame({KEY: X[KEY].to_numpy(np.int64), "probability": probability,
