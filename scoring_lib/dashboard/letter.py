@@ -19,6 +19,10 @@ import ipywidgets as W
 from .panel import Panel
 from .safe import data_link
 from .text import number, tr
+from .theme import BLUE
+
+#: the link looks like one (the page's style sheet styles no plain link)
+LINK_STYLE = f"color:{BLUE};text-decoration:underline;font-weight:600"
 
 
 class LetterPanel(Panel):
@@ -38,7 +42,7 @@ class LetterPanel(Panel):
         #: (client, language) of the report the link holds (None: no link)
         self.built_for = None
         self.children = [W.HBox([self.button, self.link],
-                                layout=W.Layout(align_items="center", gap="14px"))]
+                                layout=W.Layout(align_items="center", grid_gap="14px"))]
         self.add_class("sc-card")
         self.set_texts(state.lang)
 
@@ -53,7 +57,9 @@ class LetterPanel(Panel):
         self.shown_client = state.client_id
 
     def build(self) -> None:
-        """Build the report of the state's client in memory and show the link to it."""
+        """Build the report of the state's client in memory and show the link to it (run
+        through ``guarded``: a failure is this part's sentence, until a click or a redraw
+        succeeds)."""
         state = self.state
         client_id, lang = state.client_id, state.lang
         if client_id is None:
@@ -65,12 +71,16 @@ class LetterPanel(Panel):
             started = time.perf_counter()
             data = client_letter(self.scorer, client_id, lang)
             self.timings = {"letter": time.perf_counter() - started}
+        except Exception:
+            self._drawn = None  # asking for the client again redraws and clears the message
+            raise
         finally:
             self.button.disabled = False
+        self.state.recover(self.name)
         if (state.client_id, state.lang) != (client_id, lang):
             return  # the advisor moved on meanwhile: no link to another client's report
         size = tr("letter_kb", lang, n=number(max(1, round(len(data) / 1000)), 0, lang))
         self.link.value = data_link(data, tr("letter_file", lang, client_id=client_id),
                                     tr("letter_link", lang, client_id=client_id, size=size),
-                                    css="sc-letter-download")
+                                    css="sc-letter-download", style=LINK_STYLE)
         self.built_for = (client_id, lang)
