@@ -73,8 +73,20 @@ def test_bands_and_the_sample_size_rule():
     # 10 bins, 100 new clients: chance alone gives ~0.09; significance needs ~0.22
     assert critical_psi(10, 300_000, 100) == pytest.approx(21.666 * (1 / 300_000 + 1 / 100),
                                                           rel=1e-3)
-    assert no_drift_p_value(0.12, 10, 300_000, 100) > 0.01
-    assert no_drift_p_value(0.12, 10, 300_000, 50_000) < 1e-12
+    # Pearson's test by hand on a 2 x 2 table: [[30, 70], [50, 50]]
+    from scipy.stats import chi2
+
+    fitted = np.array([[40, 60], [40, 60]])
+    statistic = float(((np.array([[30, 70], [50, 50]]) - fitted) ** 2 / fitted).sum())
+    assert no_drift_p_value([30, 70], [50, 50]) == pytest.approx(chi2.sf(statistic, 1))
+    # the same shares as a few clients or as many: only the many are significant
+    assert no_drift_p_value([30_000, 70_000], [5, 5]) > 0.01
+    assert no_drift_p_value([30_000, 70_000], [5_000, 5_000]) < 1e-12
+    # an empty new bin does not make a small batch significant (PSI alone would say act)
+    ref_counts = [100_000] * 10
+    small = [10, 10, 10, 10, 10, 10, 10, 10, 10, 0]
+    assert band_of(psi_value(ref_counts, small)) == "act"
+    assert no_drift_p_value(ref_counts, small) > 0.01
     rng = np.random.default_rng(0)
     ref = reference_bins(rng.normal(size=50_000))
     small = rng.normal(0.3, 1, size=60)            # a real shift, but 60 clients

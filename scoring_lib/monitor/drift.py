@@ -51,7 +51,7 @@ def drift_report(profile: dict, features: pd.DataFrame, score=None,
 
     Returns (JSON-ready) ``score_psi``, ``score_band`` and ``score`` (the score's full
     result), ``features``: one record per feature of the profile — ``feature, psi, band,
-    band_by_value, p_value, critical, bins`` — ordered by PSI (largest first), ``n_new``,
+    band_by_value, p_value, bins`` — ordered by PSI (largest first), ``n_new``,
     ``n_reference``, ``unseen_categories`` ({feature: {level: count}}), ``bands``
     (how many features in each band), ``alpha`` (the score's significance level) and
     ``alpha_per_feature``: ``alpha`` divided by the number of features (Bonferroni), so
@@ -69,7 +69,7 @@ def drift_report(profile: dict, features: pd.DataFrame, score=None,
         result = compare(ref, features[name], per_feature)
         rows.append({"feature": name, "psi": result.psi, "band": result.band,
                      "band_by_value": result.band_by_value, "p_value": result.p_value,
-                     "critical": result.critical, "bins": result.bins})
+                     "bins": result.bins})
         if result.unseen:
             unseen[name] = result.unseen
     rows.sort(key=lambda r: (-r["psi"], r["feature"]))

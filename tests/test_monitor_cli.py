@@ -1,0 +1,125 @@
+"""scoring monitor: the applications of a data folder against a bundle's training
+population, end to end (a drift injected into one variable is flagged, the others stay
+stable), and what it prints and writes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+from model_view_bundle import model_view_bundle
+from scoring_lib.cli import main
+from scoring_lib.data.synth import synthesize
+from scoring_lib.monitor.monitor import run_monitor
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory):
+    path, fs, tables = model_view_bundle()
+    data = tmp_path_factory.mktemp("monitor") / "raw"
+    synthesize(data, 1500, 400, 3, "parquet")   # the data the bundle was built from
+    return path, data
+
+
+@pytest.fixture(scope="module")
+def shifted(setup, tmp_path_factory):
+    """A copy of the data whose new applications have EXT_SOURCE_3 raised by 0.25."""
+    _, data = setup
+    copy = tmp_path_factory.mktemp("shifted") / "raw"
+    shutil.copytree(data, copy)
+    test = pd.read_parquet(copy / "application_test.parquet")
+    test["EXT_SOURCE_3"] = (test["EXT_SOURCE_3"] + 0.25).clip(upper=1.0)
+    test.to_parquet(copy / "application_test.parquet", index=False)
+    return copy
+
+
+def test_the_same_population_is_stable(setup):
+    path, data = setup
+    report = run_monitor(path, data)
+    assert report["n_new"] == 400 and report["n_reference"] == 1500
+    assert report["reference_source"] == "model_view.json"
+    flagged = [r["feature"] for r in report["features"] if r["band"] != "stable"]
+    assert flagged == []
+    assert report["score_band"] == "stable"
+    assert len(report["features"]) == len(json.loads((path / "bundle.json").read_text())
+                                          ["features"])
+
+
+def test_a_shifted_variable_is_flagged_act_and_the_others_stay_stable(setup, shifted):
+    path, _ = setup
+    report = run_monitor(path, shifted)
+    first = report["features"][0]
+    assert first["feature"] == "EXT_SOURCE_3" and first["band"] == "act"
+    assert first["psi"] > 0.25 and first["p_value"] < report["alpha_per_feature"]
+    others = [r for r in report["features"] if r["feature"] != "EXT_SOURCE_3"]
+    assert {r["band"] for r in others} == {"stable"}
+    unshifted = run_monitor(path, setup[1])
+    assert report["score_psi"] > unshifted["score_psi"]
+
+
+def test_cli_json_text_and_html_report(setup, shifted, tmp_path, capsys):
+    path, _ = setup
+    assert main(["monitor", "--bundle", str(path), "--data", str(shifted), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert {"score_psi", "features", "n_new", "n_reference", "unseen_categories"} <= set(report)
+    assert set(report["features"][0]) >= {"feature", "psi", "band"}
+    assert report["features"][0]["feature"] == "EXT_SOURCE_3"
+
+    out = tmp_path / "reports" / "drift.html"
+    assert main(["monitor", "--bundle", str(path), "--data", str(shifted), "--out", str(out),
+                 "--lang", "en"]) == 0
+    text = capsys.readouterr().out
+    assert "400 new applications (application_test) compared with the 1,500 training " \
+           "clients." in text
+    assert "Variables: 1 to act on, 0 to watch," in text
+    line = next(li for li in text.splitlines() if "EXT_SOURCE_3" in li)
+    assert line.split()[-1] == "act"
+    page = out.read_text()
+    assert "Model monitoring: population stability" in page and "EXT_SOURCE_3" in page
+    saved = json.loads(out.with_suffix(".json").read_text())
+    assert saved["features"][0]["feature"] == "EXT_SOURCE_3"
+    # French, and the report replaced in place (it is one of ours)
+    assert main(["monitor", "--bundle", str(path), "--data", str(shifted), "--out", str(out)
+                 ]) == 0
+    text = capsys.readouterr().out
+    assert "Variables : 1 à traiter, 0 à surveiller," in text
+    assert "Surveillance du modèle" in out.read_text()
+
+
+def test_cli_refuses_what_it_must_not_replace_or_cannot_read(setup, tmp_path, capsys,
+                                                             error_line):
+    path, data = setup
+    mine = tmp_path / "notes.html"
+    mine.write_text("<html>my notes</html>")
+    assert main(["monitor", "--bundle", str(path), "--data", str(data), "--out",
+                 str(mine)]) == 2
+    assert error_line().startswith(f"error: --out {mine} already exists and is not a "
+                                   "monitoring report")
+    assert mine.read_text() == "<html>my notes</html>"
+    assert main(["monitor", "--bundle", str(path), "--data", str(data), "--out",
+                 str(tmp_path / "r.txt")]) == 2
+    assert "expected a file name ending in .html" in error_line()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["monitor", "--bundle", str(path), "--data", str(empty)]) == 2
+    assert error_line() == (f"error: --data {empty}: no application_test file (looked for "
+                            "application_test.csv, .csv.zip, .parquet); the new applications "
+                            "are read from it")
+
+
+def test_a_bundle_without_statistics_is_profiled_from_its_tables(tiny_bundle, capsys):
+    path, fs, tables = tiny_bundle
+    assert not (path / "model_view.json").exists()
+    data = path.parent / "tiny-data"
+    if not data.exists():
+        data.mkdir()
+        for name, frame in tables.items():
+            frame.to_parquet(data / f"{name}.parquet", index=False)
+    report = run_monitor(path, data, log=print)
+    assert "has no model_view.json" in capsys.readouterr().out
+    assert report["reference_source"] == "the bundle's tables"
+    assert report["n_new"] == 100 and report["n_reference"] == 600
+    assert {r["band"] for r in report["features"]} == {"stable"}
