@@ -178,6 +178,11 @@ def test_the_comparison_and_the_threshold_rule(letters, scorer, clients):
     assert prob.q50 == pytest.approx(100 * summary["q50"])
     assert prob.value == pytest.approx(100 * scorer.score(clients[REFUSED]).probability)
     assert percent(summary["q50"], "en") in prob.sentence
+    # the outcomes of the same similar clients as Scorer.similar_clients
+    similar = scorer.similar_clients(clients[REFUSED], k=K_SIMILAR)
+    assert similar.n_known > 0
+    assert letter.compare_outcome == tr("letter_compare_outcome", "en", n=str(similar.n_known),
+                                        rate=percent(similar.default_rate, "en", decimals=0))
     # the business rule names the bundle's cost ratio
     ratio = scorer.bundle.cost_fn / scorer.bundle.cost_fp
     assert f"about {ratio:.0f} times more" in letter.threshold_rule

@@ -212,6 +212,19 @@ def compared(scorer, client_id, lang: str, variables=COMPARED,
     return out
 
 
+def similar_outcome(scorer, client_id, lang: str, k: int = K_SIMILAR) -> str:
+    """How many of the ``k`` similar clients have a known outcome and the share of them
+    who did not repay ("" when none has): the similar clients of the comparison, kept by
+    ``Scorer.comparisons`` (one neighbour query for both)."""
+    positions = scorer.comparisons.similar_positions(client_id, k)
+    outcomes = scorer.comparisons.target[positions]
+    known = outcomes[~np.isnan(outcomes)]
+    if not len(known):
+        return ""
+    return tr("letter_compare_outcome", lang, n=number(len(known), 0, lang),
+              rate=percent(float(known.mean()), lang, decimals=0))
+
+
 def sources(scorer, lender: str, lang: str) -> list[str]:
     """The data sources the model reads (tables of the bundle's features), as sentences."""
     metadata = scorer.bundle.feature_metadata
@@ -248,11 +261,7 @@ def letter_content(scorer, client_id, lang: str = "fr", lender: str | None = Non
     cid = int(score.client_id)
     lender = lender or tr("lender", lang)
     contact = contact or tr("letter_contact_default", lang, lender=lender)
-    similar = scorer.similar_clients(cid, k=K_SIMILAR)
-    outcome = ""
-    if similar.n_known:
-        outcome = tr("letter_compare_outcome", lang, n=number(similar.n_known, 0, lang),
-                     rate=percent(similar.default_rate, lang, decimals=0))
+    outcome = similar_outcome(scorer, cid, lang)
     bundle_id, version, data = audit(scorer)
     bundle = scorer.bundle
     recourse = recourse_lines(scorer, cid, score, lang)
