@@ -202,3 +202,88 @@ def synthesize(out: str | os.PathLike, n_clients: int, n_test: int = 0, seed: in
         shutil.rmtree(tmp, ignore_errors=True)
     report.seconds = time.perf_counter() - start
     return report
+
+
+# --------------------------------------------------------------------------- slices
+#: the ids of slice k (SK_ID_CURR, SK_ID_BUREAU, SK_ID_PREV) are offset by k times this
+SLICE_ID_STRIDE = 100_000_000
+#: the most clients of one slice, for the offset ids of two slices never to meet
+SLICE_MAX_CLIENTS = 10_000_000
+_SLICE_KEYS = ("SK_ID_CURR", "SK_ID_BUREAU", "SK_ID_PREV")
+
+
+def generate_slice(n_clients: int, n_test: int = 0, seed: int = 0, index: int = 0):
+    """Yield ``(table name, DataFrame)`` of slice ``index`` of a larger data set: the tables
+    of :func:`generate_tables` drawn from their own seed (``seed`` itself for slice 0, so
+    that slice 0 is ``generate_tables(n_clients, n_test, seed)``; the entropy
+    ``[seed, index]`` for the others) with every id offset by ``index *``
+    :data:`SLICE_ID_STRIDE`. Slices put together are one consistent data set (distinct
+    client, credit and previous-application ids; each child row's parent in its slice),
+    generated one slice at a time in the memory of one slice."""
+    if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or index < 0:
+        raise ValueError(f"index must be a whole number, 0 or more, got {index!r}")
+    if n_clients + n_test > SLICE_MAX_CLIENTS:
+        raise ValueError(f"a slice holds at most {SLICE_MAX_CLIENTS:,d} clients, got "
+                         f"{n_clients + n_test:,d}: use more slices")
+    offset = int(index) * SLICE_ID_STRIDE
+    for name, frame in generate_tables(n_clients, n_test, seed if index == 0 else [seed, index]):
+        for key in _SLICE_KEYS:
+            if offset and key in frame.columns:
+                frame[key] = frame[key] + offset
+        yield name, frame
+
+
+def synthesize_slices(out, n_clients: int, n_test: int = 0, seed: int = 0, slices: int = 1,
+                      progress=None) -> SynthReport:
+    """Like :func:`synthesize` (Parquet only), one slice at a time: ``n_clients`` and
+    ``n_test`` are split evenly over ``slices`` slices (:func:`generate_slice`), and each
+    table file receives the slices as row groups, so that memory holds one slice, not the
+    data set. ``progress(slice index, slices)`` is called after each slice."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if slices < 1:
+        raise ValueError(f"slices must be at least 1, got {slices}")
+    out = Path(out)
+    check_synth_output(out)
+    out.mkdir(parents=True, exist_ok=True)
+    sweep_stale(out)
+    start = time.perf_counter()
+    report = SynthReport(out=out, fmt="parquet", rows={name: 0 for name in TABLE_NAMES})
+    tmp = Path(tempfile.mkdtemp(prefix=staging_prefix("synth"), dir=out))
+    writers: dict = {}
+    try:
+        train = np.diff(np.linspace(0, n_clients, slices + 1).round().astype(np.int64))
+        test = np.diff(np.linspace(0, n_test, slices + 1).round().astype(np.int64))
+        for k in range(slices):
+            for name, frame in generate_slice(int(train[k]), int(test[k]), seed, k):
+                table = pa.Table.from_pandas(frame, preserve_index=False)
+                del frame
+                if name not in writers:
+                    writers[name] = pq.ParquetWriter(tmp / f"{name}.parquet", table.schema,
+                                                      compression="zstd")
+                writers[name].write_table(table.cast(writers[name].schema))
+                report.rows[name] += table.num_rows
+                del table
+            if progress:
+                progress(k, slices)
+        for w in writers.values():
+            w.close()
+        writers.clear()
+        check_synth_output(out)
+        new = [f"{name}.parquet" for name in TABLE_NAMES]
+        with deferred_interrupts():
+            _write_marker(out, _written_by_us(out) | set(new), "parquet")
+            for name in TABLE_NAMES:
+                stale = out / f"{name}.csv"
+                if stale.exists():
+                    stale.unlink()
+                os.replace(tmp / f"{name}.parquet", out / f"{name}.parquet")
+            _write_marker(out, new, "parquet")
+            committed(out)
+    finally:
+        for w in writers.values():
+            w.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    report.seconds = time.perf_counter() - start
+    return report
