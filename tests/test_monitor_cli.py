@@ -123,3 +123,30 @@ def test_a_bundle_without_statistics_is_profiled_from_its_tables(tiny_bundle, ca
     assert report["reference_source"] == "the bundle's tables"
     assert report["n_new"] == 100 and report["n_reference"] == 600
     assert {r["band"] for r in report["features"]} == {"stable"}
+
+
+def test_the_monitoring_notebook_is_committed_stripped_and_reports_the_drift(setup, shifted,
+                                                                             tmp_path):
+    import ast
+
+    import nbformat
+
+    from scoring_lib.model.pipeline.fingerprint import NOTEBOOKS
+    from scoring_lib.monitor.notebook import NOTEBOOK, run_monitoring_notebook
+
+    nb = nbformat.read(NOTEBOOKS / NOTEBOOK, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
+    assert "parameters" in code[0].metadata.get("tags", [])
+    assigned = {t.id for node in ast.parse(code[0].source).body for t in node.targets}
+    assert assigned == {"bundle_dir", "data_dir", "table", "lang"}
+    for cell in code:
+        assert not any(isinstance(n, (ast.FunctionDef, ast.ClassDef))
+                       for n in ast.walk(ast.parse(cell.source)))
+
+    page = run_monitoring_notebook(setup[0], shifted, tmp_path / "out").read_text()
+    assert "Variables: 1 to act on, 0 to watch," in page
+    assert "EXT_SOURCE_3" in page and "image/png" in page
+    executed = nbformat.read(tmp_path / "out" / NOTEBOOK, as_version=4)
+    assert not [o for c in executed.cells if c.cell_type == "code" for o in c.outputs
+                if o.output_type == "error"]
