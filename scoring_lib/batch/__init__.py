@@ -6,7 +6,7 @@ reason codes, an atomic output part); :mod:`.driver` runs the tasks on a Dask cl
 LocalCluster, or an existing scheduler) and writes the summary; :mod:`.command` is the CLI.
 """
 
-_NAMES = {"DEFAULT_PARTITIONS": ".driver", "run_batch": ".driver", "BatchError": ".errors",
+_NAMES = {"PARTITION_CLIENTS": ".driver", "run_batch": ".driver", "BatchError": ".errors",
           "partition_of": ".partition", "read_scores": ".run"}
 __all__ = sorted(_NAMES)
 

@@ -17,7 +17,7 @@ def _count(text: str) -> int:
 
 
 def add_parser(sub) -> None:
-    from .driver import DEFAULT_PARTITIONS
+    from .driver import PARTITION_CLIENTS
 
     p = sub.add_parser("batch", help="score every application of a data folder with a bundle, "
                        "partition by partition on a Dask cluster (restartable)")
@@ -35,9 +35,10 @@ def add_parser(sub) -> None:
     where.add_argument("--workers", type=_count, default=None, metavar="N", help="start a "
                        "local cluster of N worker processes, one thread each (default: one "
                        "per core)")
-    p.add_argument("--partitions", type=_count, default=DEFAULT_PARTITIONS, metavar="P",
-                   help=f"number of partitions (default {DEFAULT_PARTITIONS}); a worker needs "
-                   "memory in proportion to the clients per partition (README: Batch scoring)")
+    p.add_argument("--partitions", type=_count, default=None, metavar="P",
+                   help=f"number of partitions (default: one per {PARTITION_CLIENTS:,d} "
+                   "applications); a worker's memory follows the clients per partition "
+                   "(README: Batch scoring)")
     p.add_argument("--train", action="store_true", help="score application_train instead "
                    "of application_test")
     p.set_defaults(func=run)

@@ -33,8 +33,9 @@ from .partition import PARTITIONS, applications_table, ensure_partitions
 from .run import (MARKER, SCORES, SUMMARY, bundle_id, jobs, part_done, prepare_scores,
                   read_scores, score_partition)
 
-#: default number of partitions: about 50,000 clients each at the Kaggle size (356,255)
-DEFAULT_PARTITIONS = 8
+#: default partition size (clients): the number of partitions is the applications / this,
+#: rounded up; a worker's peak memory follows the partition size (README: Batch scoring)
+PARTITION_CLIENTS = 50_000
 BATCH_FORMAT = "scoring_lib.batch"
 
 
@@ -137,11 +138,34 @@ def _run_jobs(client, todo, echo, stream) -> list[dict]:
     return results
 
 
-def run_batch(bundle, data, out, partitions: int = DEFAULT_PARTITIONS, train: bool = False,
+def default_partitions(data: Path, files: dict, train: bool) -> int:
+    """ceil(applications / :data:`PARTITION_CLIENTS`), at least 1."""
+    import pyarrow.parquet as pq
+
+    from ..data.loader import file_format
+    from ..data.schema import KEY
+    from .partition import stream
+
+    name = applications_table(train)
+    if name not in files:
+        return 1  # ensure_partitions says what is missing
+    path = files[name]
+    if file_format(path) == "parquet":
+        try:
+            rows = pq.ParquetFile(path).metadata.num_rows
+        except Exception:  # unreadable: the partitioning names the file
+            return 1
+    else:
+        rows = sum(b.num_rows for b in stream(name, path, data, [KEY]))
+    return max(1, -(-rows // PARTITION_CLIENTS))
+
+
+def run_batch(bundle, data, out, partitions: int | None = None, train: bool = False,
               scheduler: str | None = None, workers: int | None = None, client=None,
               echo=print, stream=None) -> dict:
     """Score every application of ``data`` with ``bundle`` into ``out``; returns the summary.
 
+    ``partitions``: how many (default: one per :data:`PARTITION_CLIENTS` applications).
     ``client``: an existing ``distributed.Client`` (else one is made from ``scheduler`` or
     ``workers``, see :func:`dask_client`). ``echo(line)`` prints the progress lines and
     ``stream`` receives the progress bar (default: standard output).
@@ -154,7 +178,7 @@ def run_batch(bundle, data, out, partitions: int = DEFAULT_PARTITIONS, train: bo
 
     start = time.perf_counter()
     bundle, data, out = Path(bundle), Path(data), Path(out)
-    if isinstance(partitions, bool) or int(partitions) < 1:
+    if partitions is not None and (isinstance(partitions, bool) or int(partitions) < 1):
         raise BatchError(f"--partitions must be a whole number of at least 1, got "
                          f"{partitions!r}")
     check_separate(out, {"--data": data, "--bundle": bundle})
@@ -163,6 +187,8 @@ def run_batch(bundle, data, out, partitions: int = DEFAULT_PARTITIONS, train: bo
     loaded = load_bundle(bundle, verify=True)
     check_tables(data, files, loaded)
     bid = bundle_id(bundle)
+    if partitions is None:
+        partitions = default_partitions(data, files, train)
     scored = applications_table(train)
     echo(f"Bundle {bundle} (id {bid}, threshold {loaded.threshold:.4f}): scoring {scored} of "
          f"{data} in {partitions} partition(s)")
@@ -189,6 +215,7 @@ def run_batch(bundle, data, out, partitions: int = DEFAULT_PARTITIONS, train: bo
     echo(f"Partitions to score: {len(todo)} of {len(every)} "
          f"({len(every) - len(todo)} already scored)")
     where = scheduler or "a local cluster"
+    task_seconds = []
     if todo:
         with (contextlib.nullcontext(client) if client is not None
               else dask_client(scheduler, workers)) as c:
@@ -196,7 +223,8 @@ def run_batch(bundle, data, out, partitions: int = DEFAULT_PARTITIONS, train: bo
             where = c.scheduler.address
             echo(f"Dask scheduler: {where} ({n_workers} worker(s))")
             echo(dashboard_line(c, local=scheduler is None))
-            _run_jobs(c, todo, echo, stream if stream is not None else sys.stdout)
+            done = _run_jobs(c, todo, echo, stream if stream is not None else sys.stdout)
+            task_seconds = sorted(r["seconds"] for r in done)
     scores = read_scores(out)
     granted = int((scores["decision"] == GRANTED).sum())
     summary = {
@@ -207,6 +235,11 @@ def run_batch(bundle, data, out, partitions: int = DEFAULT_PARTITIONS, train: bo
         "partitions": len(every), "partitions_scored": len(todo),
         "partitions_reused": len(every) - len(todo), "partitioning_reused": reused,
         "dropped_rows": manifest["dropped"], "scheduler": where,
+        "partitioning_seconds": 0.0 if reused else manifest["seconds"],
+        "task_seconds": {"sum": round(sum(task_seconds), 3),
+                         "median": round(task_seconds[len(task_seconds) // 2], 3)
+                         if task_seconds else None,
+                         "max": round(task_seconds[-1], 3) if task_seconds else None},
         "seconds": round(time.perf_counter() - start, 3)}
     _write_json(out / SUMMARY, summary)
     rate = (f"{100 * summary['approval_rate']:.1f} %" if len(scores) else "n/a")

@@ -156,6 +156,9 @@ def reason_codes(shap: np.ndarray, names: list[str], k: int = REASONS):
 
 def score_partition(job: Job) -> dict:
     """Score one partition and write its part (see the module docstring); returns counts."""
+    import time
+
+    start = time.perf_counter()
     bundle = _bundle(job.bundle)
     if job.clients == 0:
         result = _empty_result(job)
@@ -175,7 +178,8 @@ def score_partition(job: Job) -> dict:
                                        "partitions_id": job.partitions_id,
                                        "partition": job.index, "rows": len(result)})
     granted = int((result["decision"] == GRANTED).sum())
-    return {"partition": job.index, "clients": len(result), "granted": granted}
+    return {"partition": job.index, "clients": len(result), "granted": granted,
+            "seconds": time.perf_counter() - start}
 
 
 def write_part(frame: pd.DataFrame, path: Path, info: dict) -> None:
