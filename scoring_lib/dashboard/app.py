@@ -28,6 +28,7 @@ from .comparison import ComparisonPanel
 from .explanation import ExplanationPanel
 from .info import InfoPanel
 from .letter import LetterPanel
+from .model_view import ModelTab
 from .panel import dispatch, say_texts
 from .safe import esc, tag
 from .score import ScorePanel
@@ -82,9 +83,12 @@ class DashboardApp:
         main = W.VBox([self.notice, self.hint, self.message,
                        *(p for p in self.panels if p.area != "sidebar")],
                       layout=W.Layout(flex="1 1 auto", width="100%"))
-        self.widget = W.VBox([self.css, header,
-                              W.HBox([sidebar, main], layout=W.Layout(width="100%",
-                                                                      align_items="flex-start"))])
+        client_view = W.HBox([sidebar, main], layout=W.Layout(width="100%",
+                                                               align_items="flex-start"))
+        self.model_tab = ModelTab(self.state, scorer)  # the model view: its own module
+        self.tabs = W.Tab(children=[client_view, self.model_tab])
+        self.tabs.add_class("sc-tabs")
+        self.widget = W.VBox([self.css, header, self.tabs])
         self.widget.add_class("sc-app")
         self.state.observe(self._state_changed)
         self._say_texts()
@@ -150,6 +154,7 @@ class DashboardApp:
         self.notice.value = ("" if self.unknown_lang is None else esc(
             tr("unknown_lang", lang, asked=shorten(self.unknown_lang, 20))))
         say_texts(self.panels, self.state, lang)
+        self.tabs.titles = (tr("tab_client", lang), tr("tab_model", lang))
 
     def _say_message(self) -> None:
         key, values = self.state.message
