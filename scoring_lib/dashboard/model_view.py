@@ -164,7 +164,7 @@ class ModelTab(W.VBox):
                                   display_legend=True, labels=["", ""])
         ymax = max(max(grid["cost"][:len(pct)]), grid["refuse_all"], grid["accept_all"])
         self.cost_marks = self._threshold_marks(s, 0, ymax)
-        self.cost_x, self.cost_y = bq.Axis(scale=x), bq.Axis(scale=y, orientation="vertical")
+        self.cost_x, self.cost_y = bq.Axis(scale=x), bq.Axis(scale=y, side="left")
         self.f_cost = _figure([self.cost_line, self.cost_refs, *self.cost_marks],
                               [self.cost_x, self.cost_y], "sc-fig-cost")
         x, y = bq.LinearScale(min=0.0, max=top), bq.LinearScale(min=0.0, max=100.0)
@@ -173,7 +173,7 @@ class ModelTab(W.VBox):
                                       scales=s, colors=[BLUE])
         self.approval_marks = self._threshold_marks(s, 0, 100)
         self.approval_x = bq.Axis(scale=x)
-        self.approval_y = bq.Axis(scale=y, orientation="vertical")
+        self.approval_y = bq.Axis(scale=y, side="left")
         self.f_approval = _figure([self.approval_line, *self.approval_marks],
                                   [self.approval_x, self.approval_y], "sc-fig-approval")
         # ROC and precision-recall with the bank's and the simulated operating points
@@ -186,7 +186,7 @@ class ModelTab(W.VBox):
                                  line_style="dashed")
         self.roc_points = bq.Scatter(x=[100 * op["fpr"]] * 2, y=[100 * op["tpr"]] * 2,
                                      scales=s, colors=[INK, ORANGE], default_size=64)
-        self.roc_x, self.roc_y = bq.Axis(scale=x), bq.Axis(scale=y, orientation="vertical")
+        self.roc_x, self.roc_y = bq.Axis(scale=x), bq.Axis(scale=y, side="left")
         self.f_roc = _figure([self.roc_line, self.roc_diag, self.roc_points],
                              [self.roc_x, self.roc_y], "sc-fig-roc")
         x, y = _unit_scales()
@@ -197,7 +197,7 @@ class ModelTab(W.VBox):
                                 colors=[GREY], line_style="dashed")
         self.pr_points = bq.Scatter(x=[100 * op["tpr"]] * 2, y=[100 * op["precision"]] * 2,
                                     scales=s, colors=[INK, ORANGE], default_size=64)
-        self.pr_x, self.pr_y = bq.Axis(scale=x), bq.Axis(scale=y, orientation="vertical")
+        self.pr_x, self.pr_y = bq.Axis(scale=x), bq.Axis(scale=y, side="left")
         self.f_pr = _figure([self.pr_line, self.pr_base, self.pr_points],
                             [self.pr_x, self.pr_y], "sc-fig-pr")
         # score distributions by outcome, calibration
@@ -211,7 +211,7 @@ class ModelTab(W.VBox):
                                    labels=["", ""])
         ymax = 100 * max(max(d["repaid"]), max(d["defaulted"]))
         self.dist_marks = self._threshold_marks(s, 0, ymax)
-        self.dist_x, self.dist_y = bq.Axis(scale=x), bq.Axis(scale=y, orientation="vertical")
+        self.dist_x, self.dist_y = bq.Axis(scale=x), bq.Axis(scale=y, side="left")
         self.f_distributions = _figure([self.dist_lines, *self.dist_marks],
                                        [self.dist_x, self.dist_y], "sc-fig-distributions")
         c = curves["calibration"]
@@ -223,7 +223,7 @@ class ModelTab(W.VBox):
                                  marker="circle")
         self.cal_diag = bq.Lines(x=[0, far], y=[0, far], scales=s, colors=[GREY],
                                  line_style="dashed")
-        self.cal_x, self.cal_y = bq.Axis(scale=x), bq.Axis(scale=y, orientation="vertical")
+        self.cal_x, self.cal_y = bq.Axis(scale=x), bq.Axis(scale=y, side="left")
         self.f_calibration = _figure([self.cal_line, self.cal_diag], [self.cal_x, self.cal_y],
                                      "sc-fig-calibration")
         # global importance (grouped variables), largest at the top
@@ -233,7 +233,7 @@ class ModelTab(W.VBox):
         self.imp_bars = bq.Bars(x=[r["label_en"] for r in imp],
                                 y=[r["mean_abs_shap"] for r in imp], scales={"x": x, "y": y},
                                 orientation="horizontal", colors=[BLUE])
-        self.imp_x = bq.Axis(scale=x, orientation="vertical")
+        self.imp_x = bq.Axis(scale=x, side="left")
         self.imp_y = bq.Axis(scale=y)
         self.f_importance = _figure([self.imp_bars], [self.imp_x, self.imp_y],
                                     "sc-fig-importance", height=f"{120 + 24 * len(imp)}px")

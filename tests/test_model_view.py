@@ -1,0 +1,164 @@
+"""The model statistics of a bundle (model_view.json) and the Modèle / Model tab: the
+slider's simulation against the bundle's metrics and hand counts, the grouped importance,
+the monitoring summary, both languages, a bundle without statistics."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model_view_bundle import model_view_bundle
+from scoring_lib.dashboard.model_view import ModelTab
+from scoring_lib.dashboard.state import DashboardState
+from scoring_lib.monitor.statistics import global_importance, read_model_view
+from scoring_lib.scoring import Scorer
+from scoring_lib.words import percent
+
+
+@pytest.fixture(scope="module")
+def mv():
+    path, fs, tables = model_view_bundle()
+    return path, fs, tables, Scorer.from_bundle(path)
+
+
+def test_statistics_are_those_of_the_out_of_fold_scores(mv):
+    path, _, _, scorer = mv
+    bundle = scorer.bundle
+    view = read_model_view(bundle)
+    oof = bundle.scores.dropna(subset=["PROBA_OOF"])
+    assert view["n_oof"] == len(oof) == bundle.metrics["n_train"]
+    curves = view["curves"]
+    from sklearn.metrics import roc_auc_score
+
+    assert curves["roc"]["auc"] == pytest.approx(roc_auc_score(oof["TARGET"],
+                                                               oof["PROBA_OOF"]))
+    op = curves["operating_point"]
+    refused = oof["PROBA_OOF"] >= bundle.threshold
+    assert op["tp"] == int((refused & (oof["TARGET"] == 1)).sum())
+    assert 1 - op["approval_rate"] == pytest.approx(bundle.metrics["refused_share"])
+    assert sum(curves["calibration"]["n"]) == len(oof)
+    # the fairness table at the bank's threshold, by hand for women
+    apps = bundle.get_application_columns(["CODE_GENDER"]).loc[oof.index]
+    women = (apps["CODE_GENDER"] == "F").to_numpy()
+    row = next(r for r in view["fairness"] if r["attribute"] == "gender" and r["group"] == "F")
+    assert row["n"] == int(women.sum())
+    assert row["approval_rate"] == pytest.approx(float((~refused[women]).mean()))
+    granted_w = ~refused.to_numpy() & women
+    assert row["default_rate_granted"] == pytest.approx(
+        float(oof["TARGET"].to_numpy()[granted_w].mean()))
+    for r in view["fairness"]:
+        for rate in ("approval_rate", "approval_ratio"):
+            assert r[f"{rate}_low"] <= r[rate] <= r[f"{rate}_high"], (r["group"], rate)
+
+
+def test_global_importance_sums_features_by_variable_before_the_mean(mv):
+    _, fs, _, _ = mv
+    names = ["BURO_DAYS_CREDIT_MEAN", "BURO_DAYS_CREDIT_MAX", "EXT_SOURCE_3"]
+    shap = np.array([[1.0, -0.5, 0.2], [-1.0, -1.0, -0.4], [0.0, 0.5, 0.0]])
+    out = {r["group"]: r for r in global_importance(shap, names, fs.metadata)}
+    credit = next(g for g in out if g.endswith("DAYS_CREDIT"))
+    # per client: |1 - 0.5| = 0.5, |-2| = 2, |0.5| = 0.5 -> mean 1.0 (not mean |x| per feature)
+    assert out[credit]["mean_abs_shap"] == pytest.approx(1.0)
+    assert out[credit]["n_features"] == 2
+    assert out["application:EXT_SOURCE_3"]["mean_abs_shap"] == pytest.approx(0.2)
+    assert [r["group"] for r in global_importance(shap, names, fs.metadata)][0] == credit
+
+
+def test_the_slider_simulates_and_comes_back_to_the_bundle_metrics(mv):
+    path, _, _, scorer = mv
+    manifest_before = hashlib.sha256((path / "bundle.json").read_bytes()).hexdigest()
+    state = DashboardState(lang="fr")
+    tab = ModelTab(state, scorer)
+    m, bank = scorer.bundle.metrics, scorer.bundle.threshold
+    sim = tab.simulated
+    assert sim["is_bank"] and sim["threshold"] == bank
+    assert sim["approval_rate"] == pytest.approx(1 - m["refused_share"])
+    assert sim["cost"] == pytest.approx(m["business_cost"])
+    assert percent(1 - m["refused_share"], "fr") in tab.summary.value
+    assert "(celui de la banque)" in tab.slider_label.value
+    # a stricter threshold: fewer approvals, computed from the OOF scores by hand
+    oof = scorer.bundle.scores.dropna(subset=["PROBA_OOF"])
+    index = tab.bank_index // 3
+    sim = tab.simulate(index)
+    t = sim["threshold"]
+    assert t < bank and not sim["is_bank"]
+    assert sim["approval_rate"] == pytest.approx(float((oof["PROBA_OOF"] < t).mean()))
+    fn = int(((oof["PROBA_OOF"] < t) & (oof["TARGET"] == 1)).sum())
+    fp = int(((oof["PROBA_OOF"] >= t) & (oof["TARGET"] == 0)).sum())
+    assert sim["cost"] == pytest.approx((10 * fn + fp) / len(oof))
+    assert percent(sim["approval_rate"], "fr") in tab.summary.value
+    assert "(celui de la banque)" not in tab.slider_label.value
+    women = next(r for r in sim["fairness"] if r["group"] == "F")
+    gender = scorer.bundle.get_application_columns(["CODE_GENDER"]).loc[oof.index,
+                                                                         "CODE_GENDER"]
+    w = (gender == "F").to_numpy()
+    assert women["approval_rate"] == pytest.approx(float((oof["PROBA_OOF"].to_numpy()[w]
+                                                          < t).mean()))
+    # the simulated marks moved, the bank's did not
+    assert tab.cost_marks[1].x[0] == pytest.approx(100 * t)
+    assert tab.cost_marks[0].x[0] == pytest.approx(100 * bank)
+    # the bank's threshold is never changed: same scorer decisions, same manifest
+    assert scorer.bundle.threshold == bank
+    client = int(scorer.client_ids[0])
+    assert scorer.score(client).threshold == bank
+    tab.reset.click()
+    assert tab.simulated["is_bank"]
+    assert tab.simulated["cost"] == pytest.approx(m["business_cost"])
+    assert hashlib.sha256((path / "bundle.json").read_bytes()).hexdigest() == manifest_before
+
+
+def test_the_tab_in_both_languages_with_a_monitoring_report(mv, tmp_path):
+    path, _, _, scorer = mv
+    from scoring_lib.data.synth import synthesize
+    from scoring_lib.monitor.command import write_report
+    from scoring_lib.monitor.monitor import run_monitor
+
+    data = tmp_path / "raw"
+    synthesize(data, 1500, 400, 3, "parquet")
+    report_html = tmp_path / "mv-monitoring.html"
+    write_report(run_monitor(path, data), report_html)
+    state = DashboardState(lang="fr")
+    tab = ModelTab(state, scorer, report_path=report_html.with_suffix(".json"))
+    assert "Mesures hors échantillon (validation croisée) sur 1 500 clients" in \
+        tab.headline.value.replace("\u202f", " ").replace("\xa0", " ")
+    assert "400 nouvelles demandes (application_test)" in tab.monitoring.value
+    assert "Score : PSI" in tab.monitoring.value
+    assert "Équité par groupe au seuil simulé" in tab.fairness.value
+    assert tab.f_cost.title == "Coût attendu selon le seuil"
+    assert "Sexe" in tab.fairness.value and "Tranche d&#x27;âge" in tab.fairness.value
+    french = list(tab.imp_bars.x)
+    state.lang = "en"
+    assert "Out-of-fold measures (cross-validation) on 1,500 clients" in tab.headline.value
+    assert "400 new applications (application_test)" in tab.monitoring.value
+    assert tab.f_cost.title == "Expected cost by threshold"
+    assert tab.cost_refs.labels == ["Accept all", "Refuse all"]
+    assert "Gender" in tab.fairness.value and "Approval ratio" in tab.fairness.value
+    assert list(tab.imp_bars.x) != french and len(tab.imp_bars.x) == len(french)
+    assert tab.reset.description == "Back to the bank's threshold"
+
+
+def test_a_bundle_without_statistics_says_how_to_rebuild(tiny_bundle):
+    scorer = Scorer.from_bundle(tiny_bundle[0])
+    assert read_model_view(scorer.bundle) is None
+    state = DashboardState(lang="fr")
+    tab = ModelTab(state, scorer, report_path=tiny_bundle[0].parent / "none.json")
+    assert "ne contient pas les statistiques du modèle" in tab.missing.value
+    assert "scoring build" in tab.missing.value
+    state.lang = "en"
+    assert "has no model statistics" in tab.missing.value
+    assert "No monitoring report for this scoring bundle" in tab.monitoring.value
+
+
+def test_the_app_puts_the_client_view_and_the_model_tab_side_by_side(mv):
+    from scoring_lib.dashboard.app import build_app
+
+    app = build_app(mv[3], lang="fr")
+    assert app.tabs.titles == ("Client", "Modèle")
+    assert app.tabs.children[1] is app.model_tab
+    app.set_lang("en")
+    assert app.tabs.titles == ("Client", "Model")
+    assert "Expected cost" in app.model_tab.summary.value
+    assert app.show_client(int(mv[3].client_ids[1]))   # the client view still works
