@@ -54,8 +54,8 @@ class Gauge:
     """The probability gauge (bqplot, built once; :meth:`draw` updates its marks in place):
     the granted and refused zones, the bar of the probability in the decision's colour, the
     dashed threshold and a label on the bar's end. ``simulated``: the bar is hatched (a
-    dashed thick line) and a dotted marker labelled with :meth:`draw`'s ``real_label`` shows
-    where the real probability stands. ``figure`` carries the CSS class ``css``."""
+    dashed thick line) and a marker in the real decision's colour, labelled with
+    :meth:`draw`'s ``real_label``, shows where the real probability stands. ``figure`` carries the CSS class ``css``."""
 
     def __init__(self, css: str = "sc-gauge", simulated: bool = False):
         self.simulated = simulated
@@ -79,8 +79,8 @@ class Gauge:
                  self.client_label]
         self.real_line = self.real_label = None
         if simulated:
-            self.real_line = bq.Lines(x=[0, 0], y=[-0.7, 0.7], scales=scales, colors=[INK],
-                                      stroke_width=3, line_style="dotted")
+            self.real_line = bq.Lines(x=[0, 0], y=[-0.75, 0.95], scales=scales, colors=[INK],
+                                      stroke_width=4, line_style="solid")
             self.real_label = bq.Label(x=[0], y=[1.1], text=[""], scales=scales,
                                        colors=[INK], default_size=12, align="middle",
                                        font_weight="normal")
@@ -98,10 +98,11 @@ class Gauge:
         self.axis.label = tr("gauge_axis", lang)
 
     def draw(self, probability: float, threshold: float, decision: str, label: str,
-             lang: str, real: float | None = None, real_label: str = "") -> None:
+             lang: str, real: float | None = None, real_label: str = "",
+             real_decision: str | None = None) -> None:
         """The bar at ``probability`` in ``decision``'s colour, labelled ``label``, the
         threshold labelled in ``lang``; ``real`` (a simulated gauge): the real probability's
-        marker, labelled ``real_label``."""
+        marker, labelled ``real_label``, in ``real_decision``'s colour."""
         d = gauge_data(probability, threshold, real if self.simulated else None)
         self.data = d
         marks = [self.x, self.axis, self.zones, self.bar, self.threshold_line,
@@ -126,6 +127,7 @@ class Gauge:
             self.client_label.text = [label]
             if self.simulated:
                 self.real_line.x = d["real_x"]
+                self.real_line.colors = [DECISION_COLOURS.get(real_decision, INK)]
                 self.real_label.x = d["real_x"][:1]
                 self.real_label.text = [real_label]
 

@@ -8,7 +8,7 @@ the advisor asks; open, a switch computes the new client's simulation and option
   with the application's values (the simulated ones once something is changed), each with
   its plausible range;
 * the simulated probability on a hatched :class:`~.score.Gauge` labelled "Simulation", with
-  a dotted marker at the real probability, and the real score's line ("Score réel,
+  a marker at the real probability (in the real decision's colour), and the real score's line ("Score réel,
   inchangé : …") beside it; the simulated decision, its outcome sentence and the reasons of
   ``Scorer.what_if`` (the explanation panel's wording: :func:`.explanation.reasons_html`);
 * ``Scorer.recourse``'s options as sentences (the library's ``outcome_sentence``), each with
@@ -151,7 +151,7 @@ class SimulationPanel(Panel):
 
         self.title = W.HTML()
         self.title.add_class("sc-sim-title")
-        self.toggle = W.Button()
+        self.toggle = W.Button(layout=W.Layout(width="auto"))
         self.toggle.add_class("sc-sim-toggle")
         self.toggle.on_click(lambda _b: self.guarded(self.set_open, not self.opened))
         self.intro = W.HTML()
@@ -170,7 +170,7 @@ class SimulationPanel(Panel):
             rows.append(W.HBox([label, box, hint], layout=W.Layout(align_items="center")))
         self.either = W.HTML()
         self.either.add_class("sc-note")
-        self.reset = W.Button()
+        self.reset = W.Button(layout=W.Layout(width="auto", align_self="flex-start"))
         self.reset.add_class("sc-sim-reset")
         self.reset.on_click(lambda _b: self.guarded(self.reset_edits))
         self.error = W.HTML()
@@ -219,7 +219,8 @@ class SimulationPanel(Panel):
         self.recourse_box.add_class("sc-sim-recourse")
 
         self.body = W.VBox([self.intro, *rows, self.either, self.reset, self.error, self.real,
-                            self.result, self.recourse_box], layout=W.Layout(display="none"))
+                            self.result, self.recourse_box])
+        self.show_body(False)
         self.children = [W.HBox([self.title, self.toggle],
                                 layout=W.Layout(justify_content="space-between",
                                                 align_items="center")), self.body]
@@ -248,7 +249,7 @@ class SimulationPanel(Panel):
         self.lang = lang = state.lang
         cid = state.client_id
         self.toggle.description = tr("sim_close" if self.opened else "sim_open", lang)
-        self.body.layout.display = None if self.opened else "none"
+        self.show_body(self.opened)
         if not self.opened:  # nothing computed until the advisor opens the section
             self.shown_client = cid
             return
@@ -316,7 +317,7 @@ class SimulationPanel(Panel):
                                   style=f"color:{colour};font-size:19px;font-weight:700")
         self.meter.draw(s.probability, s.threshold, s.decision,
                         gauge_label("sim_gauge", s.probability, lang), lang,
-                        real=real.probability,
+                        real=real.probability, real_decision=real.decision,
                         real_label=tr("sim_gauge_real", lang,
                                       p=probability_text(real.probability, lang)))
         self.outcome.value = esc(outcome_sentence(whatif.values, s.probability, s.threshold,
@@ -342,6 +343,15 @@ class SimulationPanel(Panel):
             parts += [tag("h3", tr("recourse_weighs", lang)),
                       tag("ul", *(tag("li", x) for x in recourse.weighs_most))]
         self.recourse_message.value = join(parts)
+
+    def show_body(self, opened: bool) -> None:
+        """Closed, the section's body is hidden but laid out at the page's width (height 0,
+        invisible): a bqplot figure first drawn under ``display: none`` measures a width of
+        0 and draws every mark at its left edge."""
+        with self.body.layout.hold_sync():
+            self.body.layout.visibility = None if opened else "hidden"
+            self.body.layout.height = None if opened else "0px"
+            self.body.layout.overflow = None if opened else "hidden"
 
     # ------------------------------------------------------------------ the advisor
     def set_open(self, opened: bool = True) -> None:
