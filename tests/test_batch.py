@@ -286,3 +286,12 @@ def test_a_corrupt_partition_file_is_named_and_no_part_is_half_written(setup, ru
     shutil.rmtree(out / PARTITIONS)
     run_batch(path, data, out, 3, client=cluster, echo=lambda line: None)
     pd.testing.assert_frame_equal(sorted_scores(out), sorted_scores(runs[3]))
+
+
+def test_csv_files_give_the_same_scores_as_parquet(setup, runs, cluster, tmp_path):
+    path, _, _ = setup
+    data = tmp_path / "csv"
+    synthesize(data, 600, 100, seed=1, fmt="csv")  # streamed by pyarrow's CSV reader
+    out = tmp_path / "out"
+    run_batch(path, data, out, 3, client=cluster, echo=lambda line: None)
+    pd.testing.assert_frame_equal(sorted_scores(out), sorted_scores(runs[3]))
