@@ -295,3 +295,29 @@ def test_csv_files_give_the_same_scores_as_parquet(setup, runs, cluster, tmp_pat
     out = tmp_path / "out"
     run_batch(path, data, out, 3, client=cluster, echo=lambda line: None)
     pd.testing.assert_frame_equal(sorted_scores(out), sorted_scores(runs[3]))
+
+
+def test_a_client_twice_in_the_applications_is_refused(setup, cluster, tmp_path):
+    path, data, _ = setup
+    bad = _copy(data, tmp_path / "raw")
+    test = pd.read_parquet(bad / "application_test.parquet")
+    pd.concat([test, test.iloc[[3, 5]]]).to_parquet(bad / "application_test.parquet")
+    out = tmp_path / "out"
+    with pytest.raises(BatchError) as info:
+        run_batch(path, bad, out, 3, client=cluster, echo=lambda line: None)
+    ids = sorted(test[KEY].iloc[[3, 5]])
+    assert str(info.value) == (
+        f"{bad / 'application_test.parquet'}: 2 SK_ID_CURR value(s) appear more than once "
+        f"(e.g. {ids[0]}, {ids[1]}); an application table has one row per client")
+    assert not (out / PARTITIONS).exists() and not (out / SCORES).exists()
+
+
+def test_an_interruption_says_what_is_kept_and_how_to_finish(runs, tmp_path):
+    from scoring_lib.batch.command import interrupted_message
+
+    out = tmp_path / "out"
+    shutil.copytree(runs[3], out)
+    (out / SCORES / f"{part_name(2)}.parquet").unlink()
+    assert interrupted_message(out) == (
+        f"interrupted: 2 part(s) were written completely to {out / SCORES}; run the same "
+        "command again to score the rest")

@@ -57,4 +57,18 @@ def run(args) -> int:
     except (BatchError, DataError, BundleError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(interrupted_message(args.out), file=sys.stderr, flush=True)
+        return 130
     return 0
+
+
+def interrupted_message(out) -> str:
+    """What an interruption left: the parts written completely, and how to finish."""
+    from pathlib import Path
+
+    from .run import SCORES
+
+    parts = len(list((Path(out) / SCORES).glob("part-*.parquet")))
+    return (f"interrupted: {parts} part(s) were written completely to {Path(out) / SCORES}; "
+            "run the same command again to score the rest")

@@ -89,7 +89,14 @@ def dask_client(scheduler: str | None = None, workers: int | None = None):
     from distributed import Client, LocalCluster
 
     if scheduler:
-        with Client(scheduler, timeout="30s") as client:
+        try:
+            client = Client(scheduler, timeout="30s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise BatchError(f"--scheduler {scheduler}: no Dask scheduler answered there "
+                             f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+                             "); check the address (tcp://HOST:PORT), or use --workers N for "
+                             "a local cluster") from None
+        with client:
             yield client
         return
     n = workers or os.cpu_count() or 1

@@ -221,6 +221,12 @@ def write_partitions(data, folder: Path, n: int, train: bool = False,
     finally:
         writers.close()
     scored_ids = _sorted_unique(chunks)
+    if len(scored_ids) != writers.rows.sum():
+        all_ids = np.sort(np.concatenate(chunks))
+        twice = np.unique(all_ids[1:][all_ids[1:] == all_ids[:-1]])
+        raise BatchError(f"{files[scored]}: {len(twice):,d} {KEY} value(s) appear more than "
+                         f"once (e.g. {', '.join(map(str, twice[:5]))}); an application "
+                         "table has one row per client")
     del chunks
     clients = writers.rows.tolist()
     rows[scored] = int(writers.rows.sum())

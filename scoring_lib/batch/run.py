@@ -70,13 +70,19 @@ class Job:
 _BUNDLES: dict = {}
 
 
-def _bundle(path: str):
-    """The bundle, loaded once per worker process (verified on the client beforehand)."""
+def _bundle(path: str, bid: str):
+    """The bundle, loaded once per worker process and bundle id (verified on the client
+    beforehand; a bundle rebuilt at the same path is loaded again)."""
     from ..bundle.store import load_bundle
 
-    if path not in _BUNDLES:
-        _BUNDLES[path] = load_bundle(Path(path), verify=False)
-    return _BUNDLES[path]
+    if (path, bid) not in _BUNDLES:
+        _BUNDLES.clear()
+        bundle = load_bundle(Path(path), verify=False)
+        if bundle_id(path) != bid:
+            raise BatchError(f"the bundle {path} changed while the batch was running: run "
+                             "scoring batch again")
+        _BUNDLES[path, bid] = bundle
+    return _BUNDLES[path, bid]
 
 
 def _load_partition(job: Job) -> dict:
@@ -159,7 +165,7 @@ def score_partition(job: Job) -> dict:
     import time
 
     start = time.perf_counter()
-    bundle = _bundle(job.bundle)
+    bundle = _bundle(job.bundle, job.bundle_id)
     if job.clients == 0:
         result = _empty_result(job)
     else:
