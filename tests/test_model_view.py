@@ -72,6 +72,8 @@ def test_the_slider_simulates_and_comes_back_to_the_bundle_metrics(mv):
     manifest_before = hashlib.sha256((path / "bundle.json").read_bytes()).hexdigest()
     state = DashboardState(lang="fr")
     tab = ModelTab(state, scorer)
+    assert not tab.built and len(tab.children) == 2    # built when first shown
+    tab.show()
     m, bank = scorer.bundle.metrics, scorer.bundle.threshold
     sim = tab.simulated
     assert sim["is_bank"] and sim["threshold"] == bank
@@ -122,6 +124,7 @@ def test_the_tab_in_both_languages_with_a_monitoring_report(mv, tmp_path):
     write_report(run_monitor(path, data), report_html)
     state = DashboardState(lang="fr")
     tab = ModelTab(state, scorer, report_path=report_html.with_suffix(".json"))
+    tab.show()
     assert "Mesures hors échantillon (validation croisée) sur 1 500 clients" in \
         tab.headline.value.replace("\u202f", " ").replace("\xa0", " ")
     assert "400 nouvelles demandes (application_test)" in tab.monitoring.value
@@ -157,7 +160,9 @@ def test_the_app_puts_the_client_view_and_the_model_tab_side_by_side(mv):
 
     app = build_app(mv[3], lang="fr")
     assert app.tabs.titles == ("Client", "Modèle")
-    assert app.tabs.children[1] is app.model_tab
+    assert app.tabs.children[1] is app.model_tab and not app.model_tab.built
+    app.tabs.selected_index = 1
+    assert app.model_tab.built and app.model_tab.simulated["is_bank"]
     app.set_lang("en")
     assert app.tabs.titles == ("Client", "Model")
     assert "Expected cost" in app.model_tab.summary.value

@@ -103,18 +103,37 @@ class ModelTab(W.VBox):
         self.monitoring.add_class("sc-model-monitoring")
         self.missing = W.HTML()
         self.missing.add_class("sc-model-missing")
-        if self.view is not None:
-            try:
-                self._build()
-            except Exception:  # noqa: BLE001 - the rest of the page still works
-                log.exception("dashboard: the model tab could not be built from %s",
-                              bundle.path)
-                self.view = None
-                state.fail(self.name)
-        if self.view is None:
-            self.children = [self.title, self.missing, self.monitoring]
+        #: the figures and the slider exist (built when the tab is first shown: a bqplot
+        #: figure drawn in a hidden tab has no size, and the page would wait for it)
+        self.built = False
+        self.children = ([self.title, self.missing, self.monitoring] if self.view is None
+                         else [self.title, self.headline])
         state.observe(self._lang_changed, "lang")
         self.set_texts(state.lang)
+
+    def tab_selected(self, change) -> None:
+        """For the Tab holding this one (``observe(..., "selected_index")``): build on the
+        first time it is shown."""
+        children = change["owner"].children
+        index = change["new"]
+        if index is not None and 0 <= index < len(children) and children[index] is self:
+            self.show()
+
+    def show(self) -> None:
+        """Build the figures and the slider (once; a failure is said as this part's)."""
+        if self.built or self.view is None:
+            return
+        try:
+            self._build()
+            self.built = True
+            self.set_texts(self.state.lang)
+        except Exception:  # noqa: BLE001 - the rest of the page still works
+            log.exception("dashboard: the model tab could not be built from %s",
+                          self.scorer.bundle.path)
+            self.view = None
+            self.children = [self.title, self.missing, self.monitoring]
+            self.set_texts(self.state.lang)
+            self.state.fail(self.name)
 
     # ---------------------------------------------------------------------- building
     def _build(self) -> None:
@@ -146,7 +165,6 @@ class ModelTab(W.VBox):
             W.HBox([self.f_roc, self.f_pr], layout=row),
             W.HBox([self.f_distributions, self.f_calibration], layout=row),
             self.fairness, self.f_importance, self.monitoring]
-        self._draw_simulation()
 
     def _figures(self) -> None:
         view, grid = self.view, self.view["thresholds"]
@@ -167,6 +185,7 @@ class ModelTab(W.VBox):
         self.cost_x, self.cost_y = bq.Axis(scale=x), bq.Axis(scale=y, side="left")
         self.f_cost = _figure([self.cost_line, self.cost_refs, *self.cost_marks],
                               [self.cost_x, self.cost_y], "sc-fig-cost")
+        self.f_cost.legend_location = "bottom-right"
         x, y = bq.LinearScale(min=0.0, max=top), bq.LinearScale(min=0.0, max=100.0)
         s = {"x": x, "y": y}
         self.approval_line = bq.Lines(x=pct, y=[100 * a for a in grid["approval_rate"]],
@@ -237,7 +256,7 @@ class ModelTab(W.VBox):
         self.imp_y = bq.Axis(scale=y)
         self.f_importance = _figure([self.imp_bars], [self.imp_x, self.imp_y],
                                     "sc-fig-importance", height=f"{120 + 24 * len(imp)}px")
-        self.f_importance.fig_margin = {"top": 36, "bottom": 48, "left": 300, "right": 16}
+        self.f_importance.fig_margin = {"top": 36, "bottom": 48, "left": 420, "right": 16}
 
     @staticmethod
     def _threshold_marks(scales, low, high):
@@ -256,7 +275,9 @@ class ModelTab(W.VBox):
             self.state.fail(self.name)
 
     def simulate(self, index: int) -> dict:
-        """Move the slider to ``index`` of the grid; returns what it shows."""
+        """Move the slider to ``index`` of the grid (building the tab if needed); returns
+        what it shows."""
+        self.show()
         self.slider.value = int(index)
         return self.simulated
 
@@ -346,6 +367,8 @@ class ModelTab(W.VBox):
         self.headline.value = tag("p", esc(tr(
             "model_headline", lang, n=number(v["n_oof"], 0, lang),
             auc=number(roc["auc"], 3, lang), threshold=percent(v["threshold"], lang, 2))))
+        if not self.built:
+            return
         self.reset.description = tr("slider_reset", lang)
         self.note.value = esc(tr("simulation_note", lang,
                                  threshold=percent(v["threshold"], lang, 2)))
