@@ -8,7 +8,7 @@ path side by side. Run each step under the shared lock (``flock /tmp/heavy.lock 
     bench_batch.py batch --bundle B --data D --out O --workers 2 [--train] [--partitions P]
     # the single-process path: load_tables + build_features + the same scoring and SHAP,
     # all clients in one process; writes its scores to --save for the comparison
-    bench_batch.py single --bundle B --data D [--only train|test] --save /tmp/b15/single.parquet
+    bench_batch.py single --bundle B --data D [--only train|test] --save S.parquet
     # batch output(s) against the single-process scores: probabilities, reason codes
     bench_batch.py compare --batch O1 [O2 ...] --single /tmp/b15/single.parquet
 

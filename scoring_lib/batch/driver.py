@@ -193,64 +193,67 @@ def run_batch(bundle, data, out, partitions: int | None = None, train: bool = Fa
     files = find_table_files(data)
     loaded = load_bundle(bundle, verify=True)
     check_tables(data, files, loaded)
-    bid = bundle_id(bundle)
-    if partitions is None:
-        partitions = default_partitions(data, files, train)
-    scored = applications_table(train)
-    echo(f"Bundle {bundle} (id {bid}, threshold {loaded.threshold:.4f}): scoring {scored} of "
-         f"{data} in {partitions} partition(s)")
-    out.mkdir(parents=True, exist_ok=True)
-    sweep_stale(out)
-    if batch_refusal(out) is not None:
-        _write_json(out / MARKER, {"format": BATCH_FORMAT, "version": 1})
-    manifest, reused = ensure_partitions(data, out, int(partitions), train)
-    n_clients = sum(manifest["clients"])
-    if reused:
-        echo(f"Reusing {out / PARTITIONS}: the same files were partitioned by an earlier run "
-             f"({n_clients:,d} applications)")
-    else:
-        other = sum(n for t, n in manifest["dropped"].items() if " " not in t)
-        dropped = (f"; {other:,d} child row(s) of the other application table's clients "
-                   "left out" if other else "")
-        dropped += "".join(f"; {n:,d} {t} row(s) left out" for t, n in
-                           manifest["dropped"].items() if " " in t)
-        echo(f"Partitioned {n_clients:,d} applications and their child tables into "
-             f"{out / PARTITIONS} in {manifest['seconds']:.1f} s{dropped}")
-    prepare_scores(out, manifest)
-    every = jobs(out, bundle, bid, manifest)
-    todo = [j for j in every if not part_done(Path(j.out), bid, manifest["id"], j.clients)]
-    echo(f"Partitions to score: {len(todo)} of {len(every)} "
-         f"({len(every) - len(todo)} already scored)")
-    where = scheduler or "a local cluster"
-    task_seconds = []
-    if todo:
-        with (contextlib.nullcontext(client) if client is not None
-              else dask_client(scheduler, workers)) as c:
-            n_workers = len(c.scheduler_info().get("workers", {}))
-            where = c.scheduler.address
-            echo(f"Dask scheduler: {where} ({n_workers} worker(s))")
-            echo(dashboard_line(c, local=scheduler is None))
-            done = _run_jobs(c, todo, echo, stream if stream is not None else sys.stdout)
-            task_seconds = sorted(r["seconds"] for r in done)
-    scores = read_scores(out)
-    granted = int((scores["decision"] == GRANTED).sum())
-    summary = {
-        "bundle": str(bundle), "bundle_id": bid, "data": str(data), "applications": scored,
-        "threshold": loaded.threshold, "clients": len(scores), "granted": granted,
-        "refused": len(scores) - granted,
-        "approval_rate": granted / len(scores) if len(scores) else None,
-        "partitions": len(every), "partitions_scored": len(todo),
-        "partitions_reused": len(every) - len(todo), "partitioning_reused": reused,
-        "dropped_rows": manifest["dropped"], "scheduler": where,
-        "partitioning_seconds": 0.0 if reused else manifest["seconds"],
-        "task_seconds": {"sum": round(sum(task_seconds), 3),
-                         "median": round(task_seconds[len(task_seconds) // 2], 3)
-                         if task_seconds else None,
-                         "max": round(task_seconds[-1], 3) if task_seconds else None},
-        "seconds": round(time.perf_counter() - start, 3)}
-    _write_json(out / SUMMARY, summary)
-    rate = (f"{100 * summary['approval_rate']:.1f} %" if len(scores) else "n/a")
-    echo(f"Scored {len(scores):,d} clients: {granted:,d} granted, {summary['refused']:,d} "
-         f"refused (approval rate {rate}) in {summary['seconds']:.1f} s")
-    echo(f"Wrote {out / SCORES} ({len(every)} part(s)) and {out / SUMMARY}")
-    return summary
+    with contextlib.ExitStack() as stack:
+        if client is None and scheduler:  # an unreachable scheduler fails before any work
+            client = stack.enter_context(dask_client(scheduler))
+        bid = bundle_id(bundle)
+        if partitions is None:
+            partitions = default_partitions(data, files, train)
+        scored = applications_table(train)
+        echo(f"Bundle {bundle} (id {bid}, threshold {loaded.threshold:.4f}): scoring "
+             f"{scored} of {data} in {partitions} partition(s)")
+        out.mkdir(parents=True, exist_ok=True)
+        sweep_stale(out)
+        if batch_refusal(out) is not None:
+            _write_json(out / MARKER, {"format": BATCH_FORMAT, "version": 1})
+        manifest, reused = ensure_partitions(data, out, int(partitions), train)
+        n_clients = sum(manifest["clients"])
+        if reused:
+            echo(f"Reusing {out / PARTITIONS}: the same files were partitioned by an "
+                 f"earlier run ({n_clients:,d} applications)")
+        else:
+            other = sum(n for t, n in manifest["dropped"].items() if " " not in t)
+            dropped = (f"; {other:,d} child row(s) of the other application table's clients "
+                       "left out" if other else "")
+            dropped += "".join(f"; {n:,d} {t} row(s) left out" for t, n in
+                               manifest["dropped"].items() if " " in t)
+            echo(f"Partitioned {n_clients:,d} applications and their child tables into "
+                 f"{out / PARTITIONS} in {manifest['seconds']:.1f} s{dropped}")
+        prepare_scores(out, manifest)
+        every = jobs(out, bundle, bid, manifest)
+        todo = [j for j in every if not part_done(Path(j.out), bid, manifest["id"], j.clients)]
+        echo(f"Partitions to score: {len(todo)} of {len(every)} "
+             f"({len(every) - len(todo)} already scored)")
+        where = scheduler or "a local cluster"
+        task_seconds = []
+        if todo:
+            with (contextlib.nullcontext(client) if client is not None
+                  else dask_client(None, workers)) as c:
+                n_workers = len(c.scheduler_info().get("workers", {}))
+                where = c.scheduler.address
+                echo(f"Dask scheduler: {where} ({n_workers} worker(s))")
+                echo(dashboard_line(c, local=scheduler is None))
+                done = _run_jobs(c, todo, echo, stream if stream is not None else sys.stdout)
+                task_seconds = sorted(r["seconds"] for r in done)
+        scores = read_scores(out)
+        granted = int((scores["decision"] == GRANTED).sum())
+        summary = {
+            "bundle": str(bundle), "bundle_id": bid, "data": str(data), "applications": scored,
+            "threshold": loaded.threshold, "clients": len(scores), "granted": granted,
+            "refused": len(scores) - granted,
+            "approval_rate": granted / len(scores) if len(scores) else None,
+            "partitions": len(every), "partitions_scored": len(todo),
+            "partitions_reused": len(every) - len(todo), "partitioning_reused": reused,
+            "dropped_rows": manifest["dropped"], "scheduler": where,
+            "partitioning_seconds": 0.0 if reused else manifest["seconds"],
+            "task_seconds": {"sum": round(sum(task_seconds), 3),
+                             "median": round(task_seconds[len(task_seconds) // 2], 3)
+                             if task_seconds else None,
+                             "max": round(task_seconds[-1], 3) if task_seconds else None},
+            "seconds": round(time.perf_counter() - start, 3)}
+        _write_json(out / SUMMARY, summary)
+        rate = (f"{100 * summary['approval_rate']:.1f} %" if len(scores) else "n/a")
+        echo(f"Scored {len(scores):,d} clients: {granted:,d} granted, {summary['refused']:,d} "
+             f"refused (approval rate {rate}) in {summary['seconds']:.1f} s")
+        echo(f"Wrote {out / SCORES} ({len(every)} part(s)) and {out / SUMMARY}")
+        return summary

@@ -181,7 +181,8 @@ def _sorted_unique(chunks) -> np.ndarray:
     return np.unique(np.concatenate(chunks)) if chunks else np.empty(0, dtype=np.int64)
 
 
-def _foreign(path: Path, name: str, ids: np.ndarray, count: int, apps: list[str]) -> BatchError:
+def _foreign(path: Path, name: str, ids: np.ndarray, count: int,
+             apps: list[str]) -> BatchError:
     shown = ", ".join(map(str, np.unique(ids)[:5]))
     return BatchError(f"{path}: {count:,d} row(s) of the {name} table belong to clients "
                       f"that are in no application table ({' or '.join(apps)}), e.g. "

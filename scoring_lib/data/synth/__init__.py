@@ -226,7 +226,8 @@ def generate_slice(n_clients: int, n_test: int = 0, seed: int = 0, index: int = 
         raise ValueError(f"a slice holds at most {SLICE_MAX_CLIENTS:,d} clients, got "
                          f"{n_clients + n_test:,d}: use more slices")
     offset = int(index) * SLICE_ID_STRIDE
-    for name, frame in generate_tables(n_clients, n_test, seed if index == 0 else [seed, index]):
+    entropy = seed if index == 0 else [seed, int(index)]
+    for name, frame in generate_tables(n_clients, n_test, entropy):
         for key in _SLICE_KEYS:
             if offset and key in frame.columns:
                 frame[key] = frame[key] + offset
