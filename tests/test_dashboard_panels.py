@@ -693,8 +693,7 @@ def test_no_figure_or_mark_is_rebuilt_on_switch(app, scorer):
             id(a) for f in figures for a in f.axes]
 
     before = objects()
-    # the score's gauge, force plot, waterfall, histogram, scatter, the simulation's gauge
-    assert len([w for w in walk(app.widget) if isinstance(w, bq.Figure)]) == 6
+    assert len([w for w in walk(app.widget) if isinstance(w, bq.Figure)]) == 5
     widgets_before = [id(w) for w in walk(app.widget)]
     for cid in some_ids(scorer):
         app.show_client(cid)

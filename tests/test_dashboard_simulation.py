@@ -80,7 +80,7 @@ def text_of(widget) -> str:
 
 
 def shown(widget) -> bool:
-    return widget.layout.display != "none" and widget.layout.visibility != "hidden"
+    return widget.layout.display != "none"
 
 
 def option_sentences(sim) -> list[str]:
@@ -114,7 +114,7 @@ def check_page(app, scorer, when: str) -> None:
     real = scorer.score(cid)
     assert app.score.probability.value == percent(real.probability, lang), when
     assert sim.shown_client == cid, when
-    assert shown(sim.body) == sim.opened, when
+    assert (sim.body in sim.children) == sim.opened, when  # laid out only while open
     if not sim.opened:
         return
     assert tr("sim_real", lang, p=percent(real.probability, lang),
@@ -155,7 +155,7 @@ def test_closed_the_section_costs_nothing_on_a_switch(app, scorer, cases, monkey
     for verb in ("what_if", "recourse"):
         monkeypatch.setattr(scorer, verb, counted(verb, getattr(scorer, verb)))
     sim = app.simulation
-    assert not sim.opened and not shown(sim.body)
+    assert not sim.opened and sim.body not in sim.children
     for cid in cases.values():
         app.show_client(cid)
         check_page(app, scorer, f"closed, client {cid}")
@@ -170,7 +170,7 @@ def test_closed_the_section_costs_nothing_on_a_switch(app, scorer, cases, monkey
     assert calls[5:] == ["what_if", "recourse"]
     sim.set_open(False)
     app.show_client(cases["none"])
-    assert calls[7:] == [] and not shown(sim.body)
+    assert calls[7:] == [] and sim.body not in sim.children
 
 
 def test_a_refused_client_s_options_are_the_library_s_and_apply_grants(app, scorer, cases,
@@ -336,12 +336,13 @@ def test_granted_and_hopeless_clients_get_a_plain_sentence(app, scorer, cases):
 def test_a_person_s_sequence_of_actions(app, scorer, cases):
     """Open, an option, a typed duration, English, a bad value, reset, another client,
     closed, a client, opened again: after each step the page holds (no figure rebuilt)."""
-    def figures():
-        return [(id(w), [id(m) for m in w.marks]) for w in walk(app.widget)
-                if isinstance(w, bq.Figure)]
+    def figures():  # the page's and the section's (laid out only while open)
+        found = {id(w): w for w in [*walk(app.widget), *walk(sim.body)]
+                 if isinstance(w, bq.Figure)}
+        return sorted((key, [id(m) for m in w.marks]) for key, w in found.items())
 
-    built = figures()
     sim = app.simulation
+    built = figures()
     steps = [
         ("client", lambda: app.show_client(cases["options"])),
         ("open", lambda: sim.toggle.click()),
@@ -429,8 +430,8 @@ def test_in_the_browser_an_option_brings_the_simulated_gauge_below_the_threshold
         page.locator(".sc-search input").fill(str(cid))
         page.locator(".sc-search-button").click()
         wait_text(page, "sc-client-id", lambda t: str(cid) in squash(t), f"client {cid}")
-        assert squash(page.locator(".sc-probability").inner_text()) == \
-            squash(percent(real.probability))
+        wait_text(page, "sc-probability",
+                  lambda t: squash(t) == squash(percent(real.probability)), "its score")
         page.locator(".sc-sim-toggle").click()
         wait_text(page, "sc-sim-option", lambda t: squash(t) == squash(sentence),
                   "the first option's sentence")
@@ -455,6 +456,14 @@ def test_in_the_browser_an_option_brings_the_simulated_gauge_below_the_threshold
         except Exception:  # noqa: BLE001 - said with what the gauge showed
             raise AssertionError(f"{labels} not all in the simulated gauge: "
                                  f"{squash(page.locator(gauge).first.text_content())!r}")
+        # drawn at the page's scale: the hatched bar ends left of the threshold, the real
+        # marker stands right of it (paths: two zones, the bar, the threshold, the marker)
+        boxes = page.locator(gauge).first.evaluate(
+            "svg => [...svg.querySelectorAll('path.line')].map(p => { const b = p.getBBox();"
+            " return [b.x, b.x + b.width]; })")
+        assert len(boxes) == 5, boxes
+        bar, threshold, marker = boxes[2], boxes[3], boxes[4]
+        assert bar[1] - bar[0] > 10 and bar[1] < threshold[0] < marker[0], boxes
         # the real score is unchanged, beside the simulation and in the score panel
         assert squash(page.locator(".sc-probability").inner_text()) == \
             squash(percent(real.probability))

@@ -220,10 +220,11 @@ class SimulationPanel(Panel):
 
         self.body = W.VBox([self.intro, *rows, self.either, self.reset, self.error, self.real,
                             self.result, self.recourse_box])
+        self.body.add_class("sc-sim-body")
+        self.header = W.HBox([self.title, self.toggle],
+                             layout=W.Layout(justify_content="space-between",
+                                             align_items="center"))
         self.show_body(False)
-        self.children = [W.HBox([self.title, self.toggle],
-                                layout=W.Layout(justify_content="space-between",
-                                                align_items="center")), self.body]
         self.add_class("sc-card")
         self.add_class("sc-simulation")
         self.set_texts(self.lang)
@@ -345,13 +346,13 @@ class SimulationPanel(Panel):
         self.recourse_message.value = join(parts)
 
     def show_body(self, opened: bool) -> None:
-        """Closed, the section's body is hidden but laid out at the page's width (height 0,
-        invisible): a bqplot figure first drawn under ``display: none`` measures a width of
-        0 and draws every mark at its left edge."""
-        with self.body.layout.hold_sync():
-            self.body.layout.visibility = None if opened else "hidden"
-            self.body.layout.height = None if opened else "0px"
-            self.body.layout.overflow = None if opened else "hidden"
+        """The section's body is laid out only while the section is open: a bqplot figure
+        first drawn hidden (``display: none``, or a zero height) measures no room and draws
+        every mark at its left edge; laid out when opened, it is drawn at the page's width.
+        The widgets are built once; only their place in the page changes."""
+        children = (self.header, self.body) if opened else (self.header,)
+        if self.children != children:
+            self.children = children
 
     # ------------------------------------------------------------------ the advisor
     def set_open(self, opened: bool = True) -> None:
