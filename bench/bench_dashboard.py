@@ -19,6 +19,7 @@ Target: a client switch refreshes every panel in under 300 ms server-side at ful
     .venv/bin/python bench/bench_dashboard.py --bundle artifacts/demo
     .venv/bin/python bench/bench_dashboard.py --bundle /tmp/bench-scoring/scoring-full \\
         --switches 100 --reference all --json bench/out/dashboard-full.json
+    .venv/bin/python bench/bench_dashboard.py --simulation open --decision refused   # issue 12
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-PANELS = ("score", "explanation", "scorer_explain", "info", "comparison", "total")
+PANELS = ("score", "explanation", "scorer_explain", "info", "comparison", "simulation",
+          "scorer_what_if", "scorer_recourse", "total")
 
 
 def install_recording_comm() -> dict:
@@ -81,6 +83,11 @@ def main(argv=None) -> dict:
     parser.add_argument("--group", default='{"gender": "F", "age": [30, 40]}',
                         help="filters of the group reference (JSON)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--simulation", choices=("closed", "open"), default="closed",
+                        help="the Simulation section closed (as the page opens) or open "
+                             "(what_if and recourse on every switch)")
+    parser.add_argument("--decision", choices=("any", "refused"), default="any",
+                        help="draw the clients among all, or among the refused ones only")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args(argv)
 
@@ -103,11 +110,15 @@ def main(argv=None) -> dict:
                      for k, v in json.loads(args.group).items()}
             app.set_filters(group)
         app.comparison.reference.value = args.reference
+    if args.simulation == "open":
+        app.simulation.set_open(True)
     rss_built = rss_mib()
 
     rng = np.random.default_rng(args.seed)
     ids = scorer.client_ids.to_numpy()
-    chosen = rng.choice(ids, size=args.warmup + args.switches, replace=False)
+    pool = ids if args.decision == "any" else \
+        scorer.clients.index[scorer.clients["decision"] == "refused"].to_numpy()
+    chosen = rng.choice(pool, size=args.warmup + args.switches, replace=False)
     per_panel = {p: [] for p in PANELS}
     messages, sizes = [], []
     for i, cid in enumerate(chosen):
@@ -117,7 +128,7 @@ def main(argv=None) -> dict:
         if i < args.warmup:
             continue
         for p in PANELS:
-            per_panel[p].append(app.timings[p])
+            per_panel[p].append(app.timings.get(p, 0.0))  # 0: not computed this switch
         messages.append(counts["messages"] - before["messages"])
         sizes.append(counts["bytes"] - before["bytes"])
 
@@ -132,6 +143,7 @@ def main(argv=None) -> dict:
     result = {
         "bundle": str(args.bundle), "clients": int(len(ids)),
         "features": len(scorer.feature_names), "reference": args.reference,
+        "simulation": args.simulation, "decision": args.decision,
         "switches": args.switches, "warmup": args.warmup,
         "load_s": load_s, "build_app_s": build_s,
         "switch": {p: stats(v) for p, v in per_panel.items()},
@@ -143,7 +155,8 @@ def main(argv=None) -> dict:
         "load_average": os.getloadavg(),
     }
     print(f"bundle {args.bundle}: {len(ids):,} clients, {len(scorer.feature_names)} features, "
-          f"reference {args.reference}; load average {result['load_average'][0]:.1f}")
+          f"reference {args.reference}, simulation {args.simulation}, clients "
+          f"{args.decision}; load average {result['load_average'][0]:.1f}")
     print(f"load Scorer {load_s:.2f} s, build app {build_s:.2f} s")
     print("| panel | median | p95 | max |")
     print("| --- | --- | --- | --- |")
