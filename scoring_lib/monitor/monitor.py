@@ -23,6 +23,7 @@ from .psi import ALPHA
 
 DEFAULT_TABLE = "application_test"
 APPLICATION_TABLES = ("application_test", "application_train")
+CHUNK = 128  # feature columns profiled at a time from a bundle's tiles
 CHILD_TABLES = tuple(t for t in TABLE_NAMES if not t.startswith("application"))
 
 __all__ = ["APPLICATION_TABLES", "DEFAULT_TABLE", "MonitorError", "new_features",
@@ -74,13 +75,16 @@ def new_features(data, table: str = DEFAULT_TABLE) -> pd.DataFrame:
 
 def profile_of_bundle(bundle) -> dict:
     """The reference profile of a bundle that has no ``model_view.json``: its training
-    clients' features, read 64 columns at a time from the tiles, and their scores."""
+    clients' features, read from the tiles ``CHUNK`` columns at a time (each tile
+    decompressed once per chunk), and their scores."""
     scores = bundle.scores
     train = np.flatnonzero(scores["SAMPLE"].astype(str).to_numpy() == "train")
     names = bundle.feature_names
+    tiles = bundle.features
     profile = {"n": int(len(train)), "features": {}}
-    for start in range(0, len(names), 64):
-        chunk = bundle.features.columns(names[start:start + 64])
+    for start in range(0, len(names), CHUNK):
+        columns = [KEY, *names[start:start + CHUNK]]
+        chunk = tiles.frame(tiles.matrix(0, tiles.n_rows, columns), columns)
         part = reference_profile(chunk, categorical=bundle.categorical_features,
                                  rows=train)
         profile["features"].update(part["features"])
