@@ -58,7 +58,7 @@ def cmd_batch(args) -> dict:
     if args.fresh and Path(args.out).exists():
         shutil.rmtree(args.out)
     with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                      host="127.0.0.1", dashboard_address=None,
+                      host="127.0.0.1", dashboard_address="127.0.0.1:0",
                       silence_logs=logging.ERROR, memory_limit=args.memory_limit) as cluster, \
             Client(cluster) as client:
         start = time.perf_counter()

@@ -41,7 +41,7 @@ def cluster():
     from distributed import Client, LocalCluster
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as lc, Client(lc) as client:
+                      dashboard_address="127.0.0.1:0") as lc, Client(lc) as client:
         yield client
 
 
@@ -161,7 +161,7 @@ def test_cli_prints_progress_and_summary_then_restarts(setup, cluster, tmp_path,
         in text
     assert "Partitions to score: 3 of 3 (0 already scored)" in text
     assert f"Dask scheduler: {cluster.scheduler.address} (2 worker(s))" in text
-    assert "Dask dashboard: " in text
+    assert f"Dask dashboard: {cluster.dashboard_link}\n" in text  # another's: as it is
     assert re.search(r"Scoring: 100%\|#+\| 3/3", text)
     scores = read_scores(out)
     granted = int((scores["decision"] == "granted").sum())
@@ -197,8 +197,10 @@ def test_restart_after_a_killed_run_gives_identical_output(setup, runs, cluster,
     command = [sys.executable, "-m", "scoring_lib.cli", "batch", "--bundle", str(path),
                "--data", str(data), "--out", str(out), "--workers", "1",
                "--partitions", "7"]
-    proc = subprocess.Popen(command, cwd=REPO, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    printed = tmp_path / "printed.txt"
+    with printed.open("w") as sink:
+        proc = subprocess.Popen(command, cwd=REPO, start_new_session=True, stdout=sink,
+                                stderr=subprocess.STDOUT)
     parts = out / SCORES
     deadline = time.monotonic() + 90
     try:
@@ -211,6 +213,13 @@ def test_restart_after_a_killed_run_gives_identical_output(setup, runs, cluster,
         proc.wait()
     done = list(parts.glob("part-*.parquet"))
     assert 1 <= len(done) < 7, "killed too late to test a restart"
+    text = printed.read_text()  # its own local cluster: the dashboard link and what it shows
+    assert re.search(r"^Dask scheduler: tcp://127\.0\.0\.1:\d+ \(1 worker\(s\)\)$", text, re.M)
+    link = re.search(r"^Dask dashboard: (http://127\.0\.0\.1:\d+)/status(.*)$", text, re.M)
+    assert link, text
+    assert link.group(2) in ("", f" (its graphs need the bokeh package, not installed here; "
+                                 f"the worker pages work without it: {link.group(1)}"
+                                 "/info/main/workers.html)")
     lines = []
     summary = run_batch(path, data, out, 7, client=cluster, echo=lines.append)
     assert f"Partitions to score: {7 - len(done)} of 7 ({len(done)} already scored)" in lines
