@@ -371,6 +371,57 @@ def test_a_person_s_sequence_of_actions(app, scorer, cases):
     assert figures() == built
 
 
+RANDOM_SEQUENCES = 60
+
+
+def random_step(rng, app, cases) -> tuple[str, object]:
+    """One of the advisor's actions on the section, at random: ``(name, action)``."""
+    sim = app.simulation
+    kind = rng.choice(("client", "toggle", "toggle", "option", "type", "type", "reset",
+                       "lang"))
+    if kind == "client":
+        cid = rng.choice(list(cases.values()))
+        return f"client {cid}", lambda: app.show_client(cid)
+    if kind == "toggle":
+        return "toggle", sim.toggle.click
+    if kind == "option":
+        shown_buttons = [b for b, row in zip(sim.option_buttons, sim.option_rows)
+                         if shown(row) and sim.opened]
+        if not shown_buttons:
+            return "no option to click", lambda: None
+        i = rng.randrange(len(shown_buttons))
+        return f"option {i}", shown_buttons[i].click
+    if kind == "type":
+        name = rng.choice(FIELDS)
+        text = rng.choice(("", "abc", "24", "100000", "250 000", "1e12", "12,5"))
+        return f"type {text!r} in {name}", lambda: setattr(sim.inputs[name], "value", text)
+    if kind == "lang":
+        lang = rng.choice(("fr", "en"))
+        return f"lang {lang}", lambda: app.set_lang(lang)
+    return "reset", sim.reset.click
+
+
+def test_random_sequences_of_the_advisor_s_actions(app, scorer, cases):
+    """60 seeded random sequences of 3 to 6 actions (open/close, a client, an option, a value
+    typed, reset, a language): after each, the page holds (:func:`check_page`)."""
+    import random
+
+    rng = random.Random(12)
+    played = set()
+    for n in range(RANDOM_SEQUENCES):
+        app.set_lang("fr")
+        app.simulation.set_open(False)
+        app.show_client(cases["options"])
+        steps = []
+        for _ in range(rng.randint(3, 6)):
+            name, act = random_step(rng, app, cases)
+            steps.append(name)
+            act()
+            check_page(app, scorer, f"sequence {n}: {steps}")
+            played.add(name.split()[0])
+    assert {"client", "toggle", "option", "type", "reset", "lang"} <= played
+
+
 def walk(widget):
     yield widget
     if not isinstance(widget, bq.Figure):
