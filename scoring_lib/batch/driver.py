@@ -35,7 +35,7 @@ from .run import (MARKER, SCORES, SUMMARY, bundle_id, jobs, part_done, prepare_s
 
 #: default partition size (clients): the number of partitions is the applications / this,
 #: rounded up; a worker's peak memory follows the partition size (README: Batch scoring)
-PARTITION_CLIENTS = 50_000
+PARTITION_CLIENTS = 25_000
 BATCH_FORMAT = "scoring_lib.batch"
 
 
