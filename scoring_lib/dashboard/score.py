@@ -55,7 +55,8 @@ class Gauge:
     the granted and refused zones, the bar of the probability in the decision's colour, the
     dashed threshold and a label on the bar's end. ``simulated``: the bar is hatched (a
     dashed thick line) and a marker in the real decision's colour, labelled with
-    :meth:`draw`'s ``real_label``, shows where the real probability stands. ``figure`` carries the CSS class ``css``."""
+    :meth:`draw`'s ``real_label``, shows where the real probability stands. ``figure``
+    carries the CSS class ``css``."""
 
     def __init__(self, css: str = "sc-gauge", simulated: bool = False):
         self.simulated = simulated

@@ -1,16 +1,18 @@
 """Simulation section: what would change the decision for the state's client (issue 12).
 
-Closed by default (its button opens it), so that a client switch costs nothing here until
-the advisor asks; open, a switch computes the new client's simulation and options. It shows:
+Closed by default (its button opens it; the body is laid out only while open), so that a
+client switch costs nothing here until the advisor asks; open, a switch computes the new
+client's simulation and, once per client and language, its options. It shows:
 
 * the actionable variables (``Scorer.actionable_variables``: credit amount, duration or
   instalment — give one, the other follows —, price of the goods) as text inputs filled
   with the application's values (the simulated ones once something is changed), each with
   its plausible range;
-* the simulated probability on a hatched :class:`~.score.Gauge` labelled "Simulation", with
-  a marker at the real probability (in the real decision's colour), and the real score's line ("Score réel,
-  inchangé : …") beside it; the simulated decision, its outcome sentence and the reasons of
-  ``Scorer.what_if`` (the explanation panel's wording: :func:`.explanation.reasons_html`);
+* the simulated probability on a hatched :class:`~.score.Gauge` labelled "Simulation",
+  with a marker at the real probability (in the real decision's colour), and the real
+  score's line ("Score réel, inchangé : …") beside it; the simulated decision, its outcome
+  sentence and the reasons of ``Scorer.what_if`` (the explanation panel's wording:
+  :func:`.explanation.reasons_html`);
 * ``Scorer.recourse``'s options as sentences (the library's ``outcome_sentence``), each with
   a button that loads it into the simulation; when there is none, the recourse message and
   what weighs most; a reset button that brings the real values back.
