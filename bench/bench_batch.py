@@ -124,9 +124,10 @@ def cmd_compare(args) -> dict:
     import pandas as pd
 
     from scoring_lib.batch import read_scores
+    from scoring_lib.data.schema import KEY
 
-    batch = pd.concat([read_scores(o) for o in args.batch]).set_index("SK_ID_CURR")
-    single = pd.read_parquet(args.single).set_index("SK_ID_CURR")
+    batch = pd.concat([read_scores(o) for o in args.batch]).set_index(KEY)
+    single = pd.read_parquet(args.single).set_index(KEY)
     batch = batch.loc[single.index]
     reasons = [f"reason_{i}" for i in range(1, 5)]
     contrib = [f"contribution_{i}" for i in range(1, 5)]

@@ -180,6 +180,7 @@ def score_partition(job: Job) -> dict:
         for i in range(values.shape[1]):
             result[f"contribution_{i + 1}"] = values[:, i]
         result["bundle_id"] = job.bundle_id
+        result = result[COLUMNS]
     write_part(result, Path(job.out), {"bundle_id": job.bundle_id,
                                        "partitions_id": job.partitions_id,
                                        "partition": job.index, "rows": len(result)})

@@ -56,7 +56,7 @@ from ...outputs import (check_output_folder, committed, deferred_interrupts, sta
                         sweep_stale)
 from ..loader import SUFFIXES
 from ..reference import full_table_rows
-from ..schema import TABLE_NAMES
+from ..schema import BUREAU_KEY, KEY, PREVIOUS_KEY, TABLE_NAMES
 from . import application, bureau, previous
 
 FORMATS = ("csv", "parquet")
@@ -209,7 +209,7 @@ def synthesize(out: str | os.PathLike, n_clients: int, n_test: int = 0, seed: in
 SLICE_ID_STRIDE = 100_000_000
 #: the most clients of one slice, for the offset ids of two slices never to meet
 SLICE_MAX_CLIENTS = 10_000_000
-_SLICE_KEYS = ("SK_ID_CURR", "SK_ID_BUREAU", "SK_ID_PREV")
+_SLICE_KEYS = (KEY, BUREAU_KEY, PREVIOUS_KEY)
 
 
 def generate_slice(n_clients: int, n_test: int = 0, seed: int = 0, index: int = 0):
