@@ -400,6 +400,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "letter_audit": ("Dossier de scores {bundle} · modèle {model} · empreinte des données "
                      "{data}",
                      "Scoring bundle {bundle} · model {model} · data fingerprint {data}"),
+    "letter_unrecorded": ("non enregistrée", "not recorded"),
     "letter_download": ("Télécharger le rapport", "Download the report"),
     "letter_link": ("Enregistrer le rapport du client {client_id} (PDF, {size})",
                     "Save the report of client {client_id} (PDF, {size})"),
