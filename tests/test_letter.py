@@ -129,6 +129,9 @@ def test_every_section_is_in_the_pdf(letters, scorer, clients, decision, lang):
     assert manifest["files"]["model.cbm"]["sha256"][:16] in letter.model_version
     if manifest.get("data_fingerprint"):
         assert letter.data_fingerprint == manifest["data_fingerprint"][:16]
+        assert letter.data_fingerprint in letter.audit
+    else:  # a bundle assembled without one says so rather than printing nothing
+        assert letter.audit.endswith(tr("letter_unrecorded", lang))
     assert flat(tr("page", lang, page=len(pages), pages=len(pages))) in text
 
 

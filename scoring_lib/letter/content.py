@@ -242,11 +242,12 @@ def audit(scorer) -> tuple[str, str, str]:
     name = m.get("name", scorer.bundle.path.name)
     bundle_id = f"{name}-{str(m.get('manifest_sha256', ''))[:DIGITS]}"
     model = str(m.get("metrics", {}).get("model", "model"))
-    library = m.get("libraries", {}).get(model)
+    libraries = m.get("libraries") or {}
+    library = libraries.get(model) or libraries.get(model.split("_")[0])
     model_file = m.get("files", {}).get(MODEL_FILE, {}).get("sha256", "")
     about = ", ".join(x for x in (str(model_file)[:DIGITS], str(m.get("created", ""))[:10]) if x)
     version = " ".join(x for x in (model, library, f"({about})" if about else "") if x)
-    return bundle_id, version, str(m.get("data_fingerprint", ""))[:DIGITS]
+    return bundle_id, version, str(m.get("data_fingerprint") or "")[:DIGITS]
 
 
 def letter_content(scorer, client_id, lang: str = "fr", lender: str | None = None,
@@ -285,5 +286,6 @@ def letter_content(scorer, client_id, lang: str = "fr", lender: str | None = Non
         rights=[tr(k, lang) for k in ("right_review", "right_view", "right_contest")],
         rights_intro=tr("letter_rights_intro", lang),
         contact=tr("letter_contact", lang, contact=contact, client_id=cid),
-        audit=tr("letter_audit", lang, bundle=bundle_id, model=version, data=data),
+        audit=tr("letter_audit", lang, bundle=bundle_id, model=version,
+                 data=data or tr("letter_unrecorded", lang)),
         bundle_id=bundle_id, model_version=version, data_fingerprint=data)
