@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from reportlab.graphics.shapes import String
 
 from scoring_lib.cli import main as cli_main
 from scoring_lib.decision import BORDERLINE, GRANTED, LOW, REFUSED
 from scoring_lib.letter import client_letter, letter_content, render, write_letter
 from scoring_lib.letter.content import K_SIMILAR
-from scoring_lib.letter.figures import gauge_scale, strip_scale
+from scoring_lib.letter.figures import _span, gauge, gauge_scale, strip_scale
 from scoring_lib.letter.fonts import printable
 from scoring_lib.outputs import OutputError
 from scoring_lib.scoring import Scorer, UnknownClientError
@@ -221,6 +222,15 @@ def test_fonts_and_figure_scales():
     end, step = gauge_scale(0.023, 0.083)
     assert end == 20 and step == 5 and 8.3 < end
     assert gauge_scale(0.62, 0.083)[0] == 80 and gauge_scale(0.97, 0.5)[0] == 100
+    # a client on the threshold: the client's words beside the threshold's line, not on it
+    for probability, decision in ((0.0832, REFUSED), (0.0830, GRANTED)):
+        drawing = gauge(probability, 0.0832, decision, "fr", width=470)
+        line = 470 * 8.32 / gauge_scale(probability, 0.0832)[0]
+        label = next(x for x in drawing.contents
+                     if isinstance(x, String) and tr("gauge_client", "fr") in x.text)
+        start, end = _span(label)
+        assert end < line or start > line, (start, line, end)
+        assert (start > line) == (decision == REFUSED) and 0 <= start and end <= 470
     lo, hi = strip_scale([10.0, 50.0, 80.0])
     assert lo < 10 and hi > 80
     assert strip_scale([float("nan")]) == (0.0, 1.0)

@@ -12,6 +12,7 @@ import math
 
 from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
 from reportlab.lib.colors import HexColor
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ..decision import GRANTED
 from ..words import percent, tr
@@ -36,8 +37,6 @@ def _label(x: float, y: float, text: str, width: float, size: float = 8,
            font: str = REGULAR, colour=INK) -> String:
     """A text centred on ``x``, kept inside ``[0, width]``."""
     text = printable(text)
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     w = stringWidth(text, font, size)
     anchor, at = "middle", x
     if x - w / 2 < 0:
@@ -76,12 +75,33 @@ def gauge(probability: float, threshold: float, decision: str, lang: str,
     # the client above the bar, the threshold above it: two rows, never on top of each other
     d.add(Polygon([x(p) - 4, base + thick + 6, x(p) + 4, base + thick + 6, x(p),
                    base + thick + 1], fillColor=colour, strokeColor=None))
-    d.add(_label(x(p), base + thick + 8, f"{tr('gauge_client', lang)} "
-                 f"{percent(probability, lang)}", width, 8.5, BOLD, colour))
+    d.add(_beside(_label(x(p), base + thick + 8, f"{tr('gauge_client', lang)} "
+                         f"{percent(probability, lang)}", width, 8.5, BOLD, colour),
+                  x(t), p >= t, width))
     d.add(_label(x(t), base + thick + 22, tr("threshold_label", lang,
                                              threshold=percent(threshold, lang)),
                  width, 8.5, REGULAR, INK))
     return d
+
+
+def _span(label: String) -> tuple[float, float]:
+    w = stringWidth(label.text, label.fontName, label.fontSize)
+    start = {"start": label.x, "middle": label.x - w / 2, "end": label.x - w}[label.textAnchor]
+    return start, start + w
+
+
+def _beside(label: String, line: float, right: bool, width: float, gap: float = 5.0) -> String:
+    """``label`` moved beside the vertical line at ``line`` when it would cross it: to its
+    right (``right``, the client above the threshold) or left, within ``[0, width]``."""
+    start, end = _span(label)
+    if end < line - gap / 2 or start > line + gap / 2:
+        return label
+    w = end - start
+    if right and line + gap + w <= width or not right and line - gap - w < 0:
+        label.x, label.textAnchor = line + gap, "start"
+    else:
+        label.x, label.textAnchor = line - gap, "end"
+    return label
 
 
 def strip_scale(values) -> tuple[float, float]:
@@ -136,8 +156,6 @@ def _shifted(label: String, left: float) -> String:
     if label.textAnchor == "start" and label.x < left:
         label.x = left
     elif label.textAnchor == "middle":
-        from reportlab.pdfbase.pdfmetrics import stringWidth
-
         w = stringWidth(label.text, label.fontName, label.fontSize)
         if label.x - w / 2 < left:
             label.x, label.textAnchor = left, "start"
