@@ -167,3 +167,21 @@ def test_the_app_puts_the_client_view_and_the_model_tab_side_by_side(mv):
     assert app.tabs.titles == ("Client", "Model")
     assert "Expected cost" in app.model_tab.summary.value
     assert app.show_client(int(mv[3].client_ids[1]))   # the client view still works
+
+
+def test_the_modelling_notebook_beeswarm_by_variable(mv):
+    from scoring_lib.model.report.plots import plot_grouped_shap_summary
+
+    _, fs, _, scorer = mv
+    names = ["BURO_DAYS_CREDIT_MEAN", "BURO_DAYS_CREDIT_MAX", "EXT_SOURCE_3"]
+    rows = fs.frame[names].iloc[:3]
+    shap = np.array([[1.0, -0.5, 0.2], [-1.0, -1.0, -0.4], [0.0, 0.6, 0.0]])
+    fig = plot_grouped_shap_summary(shap, rows, fs.metadata, kind="bar")
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == 2 and labels[-1].endswith("[BURO_DAYS_CREDIT_MAX]")
+    assert labels[0] == "External score #3"
+    widths = sorted(p.get_width() for p in ax.patches)
+    # mean |sum| per variable: 0.2 for EXT_SOURCE_3, (0.5 + 2 + 0.6) / 3 for the other,
+    # coloured by its feature of larger mean |SHAP| (MAX: 0.7 against 0.67)
+    assert widths == pytest.approx([0.2, 3.1 / 3])

@@ -19,8 +19,8 @@ from ..training.metrics import reliability_table
 COLORS = {0: "#4C72B0", 1: "#C44E52"}
 __all__ = ["plot_calibration", "plot_category_default_rates", "plot_coverage",
            "plot_cost_curve", "plot_distributions_by_outcome", "plot_missing",
-           "plot_model_comparison", "plot_score_distribution", "plot_shap_summary",
-           "plot_target_balance"]
+           "plot_grouped_shap_summary", "plot_model_comparison", "plot_score_distribution",
+           "plot_shap_summary", "plot_target_balance"]
 
 
 def _figure(nrows=1, ncols=1, size=(7, 4)):
@@ -208,9 +208,6 @@ def plot_shap_summary(shap_values, features: pd.DataFrame, kind: str = "beeswarm
     ``shap_values``: CatBoost's SHAP matrix of ``features``' rows (log-odds), with or without
     its last column (the expected value), e.g. from ``Trainer.shap_sample``.
     """
-    import matplotlib.pyplot as plt
-    import shap
-
     values = np.asarray(shap_values, dtype=np.float64)
     if values.ndim != 2 or len(values) != len(features) or values.shape[1] not in (
             features.shape[1], features.shape[1] + 1):
@@ -220,9 +217,22 @@ def plot_shap_summary(shap_values, features: pd.DataFrame, kind: str = "beeswarm
     if kind not in ("beeswarm", "bar"):
         raise ValueError(f"kind must be 'beeswarm' or 'bar', got {kind!r}")
     values = values[:, :features.shape[1]]
-    numbers = features.apply(lambda c: pd.to_numeric(c, errors="coerce")
-                             if pd.api.types.is_numeric_dtype(c) else
-                             pd.Series(np.nan, index=c.index)).astype(np.float64)
+    return _summary(values, _numbers(features), kind, max_display,
+                    f"What the model relies on ({len(features):,d} clients)")
+
+
+def _numbers(features: pd.DataFrame) -> pd.DataFrame:
+    """The colours of a beeswarm: numbers as they are, text columns all-NaN (grey)."""
+    return features.apply(lambda c: pd.to_numeric(c, errors="coerce")
+                          if pd.api.types.is_numeric_dtype(c) else
+                          pd.Series(np.nan, index=c.index)).astype(np.float64)
+
+
+def _summary(values: np.ndarray, numbers: pd.DataFrame, kind: str, max_display: int,
+             title: str):
+    import matplotlib.pyplot as plt
+    import shap
+
     fig = plt.figure(figsize=(8, 0.32 * max_display + 1.5))
     with warnings.catch_warnings():  # a text column has no colour: all-NaN, drawn grey
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -231,6 +241,37 @@ def plot_shap_summary(shap_values, features: pd.DataFrame, kind: str = "beeswarm
     ax = fig.axes[0]
     ax.set_xlabel("SHAP value (effect on the model's log-odds)" if kind == "beeswarm"
                   else "mean |SHAP value| (log-odds)")
-    ax.set_title(f"What the model relies on ({len(features):,d} clients)")
+    ax.set_title(title)
     plt.close(fig)
     return fig
+
+
+def plot_grouped_shap_summary(shap_values, features: pd.DataFrame, metadata: pd.DataFrame,
+                              kind: str = "beeswarm", max_display: int = 20):
+    """:func:`plot_shap_summary` of the variables a person knows, as the dashboard's model
+    tab ranks them: each client's SHAP values summed over the features of a variable
+    (:class:`scoring_lib.explain.grouping.Grouper`, ``metadata``: the feature metadata),
+    each dot coloured by the value of the variable's feature of largest mean |SHAP value|
+    (its name in brackets when the variable has several)."""
+    from ...explain.grouping import Grouper
+
+    values = np.asarray(shap_values, dtype=np.float64)[:, :features.shape[1]]
+    if kind not in ("beeswarm", "bar"):
+        raise ValueError(f"kind must be 'beeswarm' or 'bar', got {kind!r}")
+    grouper = Grouper(metadata, list(features.columns))
+    sums = np.zeros((len(values), grouper.n_groups))
+    np.add.at(sums.T, grouper.codes, values.T)
+    weight = np.abs(values).mean(axis=0)
+    numbers = _numbers(features)
+    colours, names = {}, []
+    for g in range(grouper.n_groups):
+        members = np.flatnonzero(grouper.codes == g)
+        top = members[np.argmax(weight[members])]
+        label = str(grouper.per_group["group_label_en"][top])
+        if len(members) > 1:
+            label = f"{label} [{features.columns[top]}]"
+        names.append(label)
+        colours[label] = numbers.iloc[:, top].to_numpy()
+    frame = pd.DataFrame(colours, index=features.index)[names]
+    return _summary(sums, frame, kind, max_display,
+                    f"What the model relies on, by variable ({len(features):,d} clients)")
