@@ -48,7 +48,8 @@ def main() -> None:
     clients = scorer.clients
     refused = clients.index[(clients["decision"] == REFUSED).to_numpy()]
     granted = clients.index[(clients["decision"] == GRANTED).to_numpy()]
-    chosen = spread(refused, args.clients // 2) + spread(granted, args.clients - args.clients // 2)
+    half = args.clients // 2
+    chosen = spread(refused, half) + spread(granted, args.clients - half)
     bands = clients.loc[chosen, "risk_band"].astype(str).value_counts().to_dict()
     render(letter_content(scorer, chosen[0], "fr"))  # warm-up: fonts, model, caches
 

@@ -22,7 +22,7 @@ from ..bundle.manifest import MODEL_FILE
 from ..decision import BORDERLINE, REFUSED
 from ..explain.units import format_value
 from ..simulation.results import outcome_sentence
-from ..words import check_lang, colon, interpretation, number, percent, tr
+from ..words import check_lang, interpretation, number, percent, tr
 
 #: how many similar clients the comparison takes (as the dashboard's comparison panel)
 K_SIMILAR = 100
@@ -169,7 +169,8 @@ def recourse_lines(scorer, client_id, score, lang: str) -> tuple[list[str], int]
     return lines, len(found.options)
 
 
-def _human(variable: str, values, kind: str) -> np.ndarray:
+def _human(values, kind: str) -> np.ndarray:
+    """Raw values in the units the report prints (a probability in percent)."""
     x = np.asarray(values, dtype=np.float64)
     return 100.0 * x if kind == "probability" else x
 
@@ -198,8 +199,8 @@ def compared(scorer, client_id, lang: str, variables=COMPARED,
                 return percent(float(raw), lang)
             return format_value(float(raw), unit, lang)
 
-        qs = _human(variable, [s["q05"], s["q25"], s["q50"], s["q75"], s["q95"]], kind)
-        value = np.nan if at.value is None else float(_human(variable, [at.value], kind)[0])
+        qs = _human([s["q05"], s["q25"], s["q50"], s["q75"], s["q95"]], kind)
+        value = np.nan if at.value is None else float(_human([at.value], kind)[0])
         if at.value is None:
             sentence = tr("letter_compare_missing", lang, label=label)
         else:
