@@ -82,6 +82,8 @@ def test_click_builds_the_report_of_the_client_on_screen_and_a_switch_only_drops
     panel.button.click()
     name, data = link_pdf(panel.link.value)
     assert name == f"rapport-{granted}.pdf" and data.startswith(b"%PDF-")
+    panel.button.click()  # clicked again: the same link, not another PDF
+    assert link_pdf(panel.link.value)[1] == data and len(built) == 1
     text = pdf_text(data)
     assert tr("client_heading", "fr", client_id=granted) in text
     assert tr(GRANTED, "fr") in text
@@ -149,6 +151,7 @@ def download(page, client_id) -> bytes:
     return Path(got.path()).read_bytes()
 
 
+@pytest.mark.slow
 def test_the_browser_downloads_the_report_of_the_client_on_screen(server, small_bundle):
     from playwright.sync_api import sync_playwright
 

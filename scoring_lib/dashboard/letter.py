@@ -62,8 +62,8 @@ class LetterPanel(Panel):
         succeeds)."""
         state = self.state
         client_id, lang = state.client_id, state.lang
-        if client_id is None:
-            return
+        if client_id is None or self.built_for == (client_id, lang):
+            return  # no client yet, or its link is already there
         from ..letter import client_letter
 
         self.button.disabled = True
