@@ -2,7 +2,8 @@
 
     flock /tmp/heavy.lock .venv/bin/python bench/bench_letter.py --bundle /tmp/full/scoring-full
 
-Opens the bundle once, makes one warm-up report, then for ``--clients`` clients (half
+Opens the bundle once, times one warm-up report (the first of the process: reportlab's
+import, the fonts), then for ``--clients`` clients (half
 refused, half granted, evenly spread over the ids; refused and borderline clients add the
 recourse search) times the content (``letter_content``: explain, recourse, similar clients)
 and the layout (``render``: reportlab) apart, in both languages alternately, and measures the
@@ -51,7 +52,9 @@ def main() -> None:
     half = args.clients // 2
     chosen = spread(refused, half) + spread(granted, args.clients - half)
     bands = clients.loc[chosen, "risk_band"].astype(str).value_counts().to_dict()
-    render(letter_content(scorer, chosen[0], "fr"))  # warm-up: fonts, model, caches
+    started = time.perf_counter()
+    render(letter_content(scorer, chosen[0], "fr"))  # warm-up: reportlab, fonts, caches
+    first = time.perf_counter() - started
 
     explain = []
     for i, cid in enumerate(chosen):
@@ -87,6 +90,8 @@ def main() -> None:
     print(f"bundle {args.bundle}: {len(scorer.client_ids):,d} clients, opened in "
           f"{opened:.1f} s; {len(chosen)} clients ({sum(c in set(refused) for c in chosen)} "
           f"refused), bands {bands}")
+    print(f"first report of the process (imports reportlab, registers the fonts): "
+          f"{first:.2f} s")
     print("\n| step | median / p95 / max |\n| --- | --- |")
     print(f"| report (content + PDF) | {ms(total)} |")
     print(f"| content (explain, recourse, similar clients) | {ms(content)} |")
