@@ -18,7 +18,7 @@ from scoring_lib.cli import build_parser, main
 from scoring_lib.data import schema
 
 SUBCOMMANDS = ("synth", "check", "features", "build", "demo", "score", "whatif", "recourse",
-               "report", "serve", "batch")
+               "report", "serve", "batch", "monitor")
 
 
 def _subparsers():
