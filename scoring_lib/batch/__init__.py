@@ -6,9 +6,13 @@ reason codes, an atomic output part); :mod:`.driver` runs the tasks on a Dask cl
 LocalCluster, or an existing scheduler) and writes the summary; :mod:`.command` is the CLI.
 """
 
-_NAMES = {"PARTITION_CLIENTS": ".driver", "run_batch": ".driver", "BatchError": ".errors",
+#: default partition size (clients): the number of partitions is the applications / this,
+#: rounded up; a worker's peak memory follows the partition size (README: Batch scoring)
+PARTITION_CLIENTS = 25_000
+
+_NAMES = {"run_batch": ".driver", "BatchError": ".errors",
           "partition_of": ".partition", "read_scores": ".run"}
-__all__ = sorted(_NAMES)
+__all__ = sorted([*_NAMES, "PARTITION_CLIENTS"])
 
 
 def __getattr__(name):  # PEP 562: `scoring --help` does not import pandas and Dask

@@ -17,7 +17,7 @@ def _count(text: str) -> int:
 
 
 def add_parser(sub) -> None:
-    from .driver import PARTITION_CLIENTS
+    from . import PARTITION_CLIENTS
 
     p = sub.add_parser("batch", help="score every application of a data folder with a bundle, "
                        "partition by partition on a Dask cluster (restartable)")

@@ -28,14 +28,12 @@ from ..data.loader import find_table_files
 from ..decision import GRANTED
 from ..outputs import (check_output_folder, check_separate, committed, deferred_interrupts,
                        staging_prefix, sweep_stale)
+from . import PARTITION_CLIENTS
 from .errors import BatchError
 from .partition import PARTITIONS, applications_table, ensure_partitions
 from .run import (MARKER, SCORES, SUMMARY, bundle_id, jobs, part_done, prepare_scores,
                   read_scores, score_partition)
 
-#: default partition size (clients): the number of partitions is the applications / this,
-#: rounded up; a worker's peak memory follows the partition size (README: Batch scoring)
-PARTITION_CLIENTS = 25_000
 BATCH_FORMAT = "scoring_lib.batch"
 
 
