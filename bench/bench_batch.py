@@ -12,6 +12,9 @@ path side by side. Run each step under the shared lock (``flock /tmp/heavy.lock 
     # batch output(s) against the single-process scores: probabilities, reason codes
     bench_batch.py compare --batch O1 [O2 ...] --single /tmp/b15/single.parquet
 
+Without arguments (``make bench``): ``batch`` with the demo bundle on the demo data (2
+workers, into bench/out/batch-demo).
+
 Peak memory: ``ru_maxrss`` of each worker process at the end of the run (the peak over all
 the partitions it scored), and of the client process (which partitions the data).
 """
@@ -147,6 +150,17 @@ def cmd_compare(args) -> dict:
     return out
 
 
+def _default_argv() -> list[str]:
+    from scoring_lib.paths import DATA_RAW, DEMO_BUNDLE
+
+    root = Path(__file__).resolve().parents[1]
+    bundle, data = root / DEMO_BUNDLE, root / DATA_RAW
+    if not (bundle / "bundle.json").is_file() or not list(data.glob("application_test.*")):
+        return []
+    return ["batch", "--bundle", str(bundle), "--data", str(data), "--out",
+            str(root / "bench" / "out" / "batch-demo"), "--workers", "2", "--fresh"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="step", required=True)
@@ -178,7 +192,12 @@ def main() -> None:
     p.add_argument("--single", required=True)
     p.add_argument("--bundle", default=None)
     p.set_defaults(func=cmd_compare)
-    args = parser.parse_args()
+    argv = sys.argv[1:] or _default_argv()  # `make bench`: the demo bundle on the demo data
+    if not argv:
+        print("bench_batch: no demo bundle (artifacts/demo) or demo data (data/raw) to score; "
+              "run `make demo` first, or give a step (see --help): nothing measured")
+        return
+    args = parser.parse_args(argv)
     result = args.func(args)
     result["load_average"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(result), flush=True)
