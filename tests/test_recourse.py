@@ -161,3 +161,29 @@ def test_a_granted_client_without_the_margin_is_searched_too(scorer):
         for o in r.options:
             assert scorer.what_if(int(cid), o.changes).probability <= target
     assert searched
+
+
+def test_a_duration_cut_beyond_the_fixed_steps_is_found():
+    """A 20.2-month loan that only a duration of 7 months or less gets granted (measured at
+    full scale: the -12 and -24 month steps jump from 8 months to none): the proportional
+    duration steps find it, the shortest change first, and nothing else is changed."""
+    from scoring_lib.simulation.levers import months_of
+    from scoring_lib.simulation.recourse import search
+
+    base = {"AMT_CREDIT": 202_000.0, "AMT_ANNUITY": 10_000.0, "AMT_GOODS_PRICE": 180_000.0}
+    ranges = {"AMT_CREDIT": (27_000.0, 2_500_000.0), "AMT_ANNUITY": (1_350.0, 225_000.0),
+              "AMT_GOODS_PRICE": (27_000.0, 2_500_000.0), "DURATION_MONTHS": (3.0, 61.0),
+              "GOODS_PRICE_CREDIT_PERC": (0.44, 1.0)}
+    seen = []
+
+    def probabilities(variants):
+        seen.extend(variants)
+        return [0.05 if months_of(v) <= 7.5 else 0.2 for v in variants]
+
+    found = search(base, ranges, probabilities, target=0.1)
+    assert seen and all(v["AMT_CREDIT"] <= base["AMT_CREDIT"] for v in seen)
+    changes, values, probability, change = found[0]
+    assert changes == {"DURATION_MONTHS": 7.0} and probability == 0.05
+    assert values["AMT_CREDIT"] == base["AMT_CREDIT"]
+    assert values["AMT_ANNUITY"] == pytest.approx(base["AMT_CREDIT"] / 7)
+    assert change == pytest.approx((20.2 - 7) / 20.2)

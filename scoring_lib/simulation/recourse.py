@@ -3,10 +3,11 @@
 A grid search, not an optimiser (simple, fast, deterministic):
 
 * three levers: the credit amount **down** only (the duration kept, the instalment follows:
-  :data:`CREDIT_FACTORS`), the duration in whole months, longer or shorter
-  (:data:`MONTH_DELTAS`), the price of the goods (:data:`GOODS_FACTORS`: a higher price for
-  the same credit is a down payment). ``AMT_ANNUITY`` is not searched on its own: with the
-  credit fixed it is the duration.
+  :data:`CREDIT_FACTORS`), the duration in whole months, longer or shorter by fixed
+  steps (:data:`MONTH_DELTAS`) or shorter in proportion (:data:`DURATION_FACTORS`: a
+  20-month loan can become 7 months, which the -12 and -24 steps jump over), the goods
+  price (:data:`GOODS_FACTORS`: a higher price for the same credit is a down payment).
+  ``AMT_ANNUITY`` is not searched on its own: with the credit fixed it is the duration.
 * every set of 1, then 2, then 3 levers, its grid product, values outside the observed ranges
   dropped (:func:`scoring_lib.simulation.levers.resolve`), all scored in one batch by the
   model; a set counts when one of its points reaches ``target`` (the threshold less a safety
@@ -30,6 +31,8 @@ from .levers import CREDIT, DURATION, GOODS, WhatIfError, months_of, resolve
 CREDIT_FACTORS = tuple(round(1 - 0.05 * i, 2) for i in range(1, 15))       # 0.95 .. 0.30
 #: duration + delta months
 MONTH_DELTAS = (-24, -12, -6, -3, 3, 6, 12, 18, 24, 36, 48, 60)
+#: duration x factor (shorter), rounded to whole months
+DURATION_FACTORS = (0.25, 0.35, 0.5, 0.65, 0.8)
 #: goods price x factor
 GOODS_FACTORS = (0.7, 0.8, 0.9, 0.95, 1.05, 1.1, 1.2, 1.3)
 #: amounts proposed are rounded to this
@@ -50,8 +53,8 @@ def grid(name: str, base: dict) -> list[tuple[float, float]]:
         if not math.isfinite(m):
             return []
         whole = round(m)
-        return [(float(whole + d), abs(whole + d - m) / m) for d in MONTH_DELTAS
-                if whole + d >= 1]
+        months = {whole + d for d in MONTH_DELTAS} | {round(m * f) for f in DURATION_FACTORS}
+        return [(float(v), abs(v - m) / m) for v in sorted(months) if v >= 1 and v != whole]
     g = base.get(GOODS)
     if g is None or not math.isfinite(g) or g <= 0:
         return []
