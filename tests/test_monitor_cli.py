@@ -13,7 +13,7 @@ import pytest
 from model_view_bundle import model_view_bundle
 from scoring_lib.cli import main
 from scoring_lib.data.synth import synthesize
-from scoring_lib.monitor.monitor import run_monitor
+from scoring_lib.monitor.monitor import MonitorError, run_monitor
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +123,20 @@ def test_a_bundle_without_statistics_is_profiled_from_its_tables(tiny_bundle, ca
     assert report["reference_source"] == "the bundle's tables"
     assert report["n_new"] == 100 and report["n_reference"] == 600
     assert {r["band"] for r in report["features"]} == {"stable"}
+
+
+def test_a_wrong_data_folder_is_said_before_the_bundle_is_profiled(tiny_bundle, tmp_path,
+                                                                   error_line):
+    path, _, _ = tiny_bundle
+    lines = []
+    with pytest.raises(MonitorError) as caught:
+        run_monitor(path, tmp_path / "nope", log=lines.append)
+    assert str(caught.value) == f"--data {tmp_path / 'nope'}: folder does not exist"
+    assert lines == []   # nothing profiled before the error
+    (tmp_path / "empty").mkdir()
+    assert main(["monitor", "--bundle", str(path), "--data", str(tmp_path / "empty")]) == 2
+    # one line on stderr: the error, no profiling line before it
+    assert error_line().startswith(f"error: --data {tmp_path / 'empty'}: no application_test")
 
 
 def test_the_monitoring_notebook_is_committed_stripped_and_reports_the_drift(setup, shifted,

@@ -26,8 +26,8 @@ APPLICATION_TABLES = ("application_test", "application_train")
 CHUNK = 128  # feature columns profiled at a time from a bundle's tiles
 CHILD_TABLES = tuple(t for t in TABLE_NAMES if not t.startswith("application"))
 
-__all__ = ["APPLICATION_TABLES", "DEFAULT_TABLE", "MonitorError", "new_features",
-           "profile_of_bundle", "run_monitor"]
+__all__ = ["APPLICATION_TABLES", "DEFAULT_TABLE", "MonitorError", "data_files",
+           "new_features", "profile_of_bundle", "run_monitor"]
 
 
 class MonitorError(ValueError):
@@ -35,20 +35,34 @@ class MonitorError(ValueError):
     argument, what was expected and what was found)."""
 
 
-def new_features(data, table: str = DEFAULT_TABLE) -> pd.DataFrame:
-    """The features (indexed by SK_ID_CURR) of the applications of ``table`` in the data
-    folder ``data``, from the child tables present there."""
-    from ..data.loader import find_table_files, load_tables
-    from ..features import build_features
+def data_files(data, table: str = DEFAULT_TABLE) -> dict:
+    """The table files of the data folder ``data`` (``find_table_files``), checked to hold
+    the new applications ``table`` (:class:`MonitorError` naming ``--data`` otherwise):
+    cheap, so that a wrong folder is said before any profiling or loading."""
+    from ..data.errors import DataError
+    from ..data.loader import find_table_files
 
-    data = Path(data)
     if table not in APPLICATION_TABLES:
         raise MonitorError(f"--table must be one of {', '.join(APPLICATION_TABLES)}, got "
                            f"{table!r}")
-    present = find_table_files(data)
+    try:
+        present = find_table_files(Path(data))
+    except DataError as exc:
+        raise MonitorError(f"--data {exc}") from None
     if table not in present:
         raise MonitorError(f"--data {data}: no {table} file (looked for {table}.csv, "
                            f".csv.zip, .parquet); the new applications are read from it")
+    return present
+
+
+def new_features(data, table: str = DEFAULT_TABLE) -> pd.DataFrame:
+    """The features (indexed by SK_ID_CURR) of the applications of ``table`` in the data
+    folder ``data``, from the child tables present there."""
+    from ..data.loader import load_tables
+    from ..features import build_features
+
+    data = Path(data)
+    present = data_files(data, table)
     apps = load_tables(data, tables=[table])[table]
     apps = apps.drop(columns=[TARGET], errors="ignore")
     apps.insert(1, TARGET, np.full(len(apps), np.nan))
@@ -104,6 +118,7 @@ def run_monitor(bundle, data, table: str = DEFAULT_TABLE, alpha: float = ALPHA,
 
     start = time.perf_counter()
     bundle = bundle if isinstance(bundle, Bundle) else load_bundle(bundle)
+    data_files(data, table)  # a wrong --data is said before the profiling below
     view = read_model_view(bundle)
     if view is not None and view.get("reference"):
         profile, source = view["reference"], MODEL_VIEW_FILE
