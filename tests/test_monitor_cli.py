@@ -102,6 +102,20 @@ def test_cli_refuses_what_it_must_not_replace_or_cannot_read(setup, tmp_path, ca
     assert main(["monitor", "--bundle", str(path), "--data", str(data), "--out",
                  str(tmp_path / "r.txt")]) == 2
     assert "expected a file name ending in .html" in error_line()
+    (tmp_path / "old.json").write_text('{"a": 1}')
+    assert main(["monitor", "--bundle", str(path), "--data", str(data), "--out",
+                 str(tmp_path / "old.html")]) == 2
+    assert error_line() == (f"error: --out {tmp_path / 'old.json'} already exists and is not a "
+                            "monitoring report in JSON (it has no score_psi and features), so "
+                            "it is left untouched: choose another --out, or move that file "
+                            "away yourself")
+    (tmp_path / "pages.html").mkdir()
+    assert main(["monitor", "--bundle", str(path), "--data", str(data), "--out",
+                 str(tmp_path / "pages.html")]) == 2
+    assert error_line() == (f"error: --out {tmp_path / 'pages.html'} is a folder, not a file: "
+                            f"give a file path for the report, e.g. "
+                            f"{tmp_path / 'pages.html' / 'drift.html'}")
+    assert not (tmp_path / "old.html").exists() and not (tmp_path / "pages.json").exists()
     empty = tmp_path / "empty"
     empty.mkdir()
     assert main(["monitor", "--bundle", str(path), "--data", str(empty)]) == 2

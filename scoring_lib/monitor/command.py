@@ -45,26 +45,30 @@ def _json_refusal(path: Path) -> str | None:
     try:
         value = json.loads(Path(path).read_text())
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return "it is not a monitoring report in JSON"
+        return "it is not JSON"
     if not isinstance(value, dict) or "score_psi" not in value or "features" not in value:
-        return "it is not a monitoring report in JSON"
+        return "it has no score_psi and features"
     return None
 
 
 def check_out(out) -> None:
     """Refuse an ``--out`` (or its JSON sibling) that exists and is not one of our reports,
     before any work (:class:`~scoring_lib.outputs.OutputError`)."""
-    from ..outputs import check_output_file
+    from ..outputs import OutputError, check_output_file
     from .report import report_refusal
 
     out = Path(out)
     if out.suffix.lower() not in (".html", ".htm"):
-        from ..outputs import OutputError
-
         raise OutputError(f"--out {out}: expected a file name ending in .html (the report "
                           f"page; its JSON goes beside it), got {out.name!r}", out)
+    if out.is_dir():
+        raise OutputError(f"--out {out} is a folder, not a file: give a file path for the "
+                          f"report, e.g. {out / 'drift.html'}", out)
+    if json_path(out).is_dir():
+        raise OutputError(f"--out {out}: its JSON {json_path(out)} would replace a folder; "
+                          f"choose another --out", out)
     check_output_file(out, report_refusal, "monitoring report")
-    check_output_file(json_path(out), _json_refusal, "monitoring report (JSON)")
+    check_output_file(json_path(out), _json_refusal, "monitoring report in JSON")
 
 
 def _write_atomic(path: Path, text: str) -> None:
