@@ -323,10 +323,15 @@ TEXTS: dict[str, tuple[str, str]] = {
                                "seuil, le crédit est refusé.",
                                "The threshold of {t} was chosen by {lender}: from this "
                                "threshold on, the credit is refused."),
-    "letter_reasons_intro": ("Les éléments de votre dossier qui ont le plus compté, calculés "
-                             "pour votre dossier par le modèle :",
-                             "The facts of your file that counted most, computed for your "
-                             "file by the model:"),
+    "letter_reasons_intro": ("Les éléments de votre dossier qui ont le plus pesé dans le "
+                             "calcul du modèle :",
+                             "The facts of your file that weighed most in the model's "
+                             "computation:"),
+    "letter_recourse_margin": ("Ce calcul vise une probabilité d'au plus {target}, un peu sous "
+                               "le seuil de {t}, pour garder une marge de sécurité.",
+                               "This computation aims at a probability of at most {target}, "
+                               "a little below the threshold of {t}, to keep a safety "
+                               "margin."),
     "letter_recourse_intro": ("Chaque option a été vérifiée en recalculant le score ; elle ne "
                               "vaut pas engagement et reste soumise à l'examen de votre "
                               "dossier.",
@@ -336,13 +341,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "letter_compare_title": ("Comparaison avec des clients semblables",
                              "Compared with similar clients"),
     "letter_compare_intro": ("Les {k} clients dont le profil ressemble le plus au vôtre (âge, "
-                             "revenus, crédit, emploi, famille). La barre claire couvre 90 % "
-                             "d'entre eux, la barre foncée la moitié du milieu, le trait leur "
-                             "médiane ; le losange est votre valeur.",
-                             "The {k} clients whose profile is closest to yours (age, income, "
-                             "credit, employment, family). The light bar covers 90% of them, "
-                             "the dark bar the middle half, the line their median; the "
-                             "diamond is your value."),
+                             "sexe, revenus, montant et mensualité du crédit, type de crédit, "
+                             "ancienneté dans l'emploi, taille de la famille, scores externes). "
+                             "La barre claire couvre 90 % d'entre eux, la barre foncée la "
+                             "moitié du milieu, le trait leur médiane ; le losange est votre "
+                             "valeur.",
+                             "The {k} clients whose profile is closest to yours (age, gender, "
+                             "income, amount and instalment of the credit, type of credit, "
+                             "time in current job, family size, external scores). The light "
+                             "bar covers 90% of them, the dark bar the middle half, the line "
+                             "their median; the diamond is your value."),
     "letter_compare_line": ("{label} : {value} ; médiane des clients semblables : {median} ; "
                             "{below} d'entre eux ont une valeur plus basse.",
                             "{label}: {value}; median of similar clients: {median}; {below} "
@@ -397,9 +405,9 @@ TEXTS: dict[str, tuple[str, str]] = {
                        "Article 22.)"),
     "letter_contact_default": ("votre conseiller ou au service clients de {lender}",
                                "your advisor or the customer service of {lender}"),
-    "letter_audit": ("Dossier de scores {bundle} · modèle {model} · empreinte des données "
+    "letter_audit": ("Version du score {bundle} · modèle {model} · empreinte des données "
                      "{data}",
-                     "Scoring bundle {bundle} · model {model} · data fingerprint {data}"),
+                     "Score version {bundle} · model {model} · data fingerprint {data}"),
     "letter_unrecorded": ("non enregistrée", "not recorded"),
     "letter_download": ("Télécharger le rapport", "Download the report"),
     "letter_link": ("Enregistrer le rapport du client {client_id} (PDF, {size})",

@@ -126,6 +126,8 @@ def test_every_section_is_in_the_pdf(letters, scorer, clients, decision, lang):
     manifest = scorer.bundle.manifest
     for page in pages:
         assert flat(letter.audit) in flat(page)
+    # "dossier" is the client's file everywhere else in the letter: not the bundle's name
+    assert "dossier" not in letter.audit.lower() and "bundle" not in letter.audit.lower()
     assert manifest["manifest_sha256"][:16] in letter.bundle_id
     assert manifest["files"]["model.cbm"]["sha256"][:16] in letter.model_version
     if manifest.get("data_fingerprint"):
@@ -199,14 +201,20 @@ def test_a_borderline_client_gets_what_could_change_the_decision(scorer, clients
     letter = letter_content(scorer, cid, "en")
     recourse = scorer.recourse(cid, lang="en")
     assert letter.recourse is not None and letter.recourse
+    # the figures of the section are against the target, below the threshold: the note
+    # says why, so that "below 7.9%" does not read as a second threshold after "8.3%"
+    margin = tr("letter_recourse_margin", "en", target=percent(recourse.target, "en"),
+                t=percent(scorer.threshold, "en"))
+    assert recourse.target < scorer.threshold and letter.recourse_note.startswith(margin)
     if recourse.options:
-        assert letter.recourse_note
+        assert tr("letter_recourse_intro", "en") in letter.recourse_note
         assert len(letter.recourse) == len(recourse.options)
     else:  # the Recourse's own message, said plainly
-        assert letter.recourse == [recourse.message] and not letter.recourse_note
+        assert letter.recourse == [recourse.message] and letter.recourse_note == margin
     text = flat("\n".join(pdf_pages(render(letter))))
     assert flat(tr("letter_recourse_title", "en")) in text
     assert all(flat(line) in text for line in letter.recourse)
+    assert flat(letter.recourse_note) in text
 
 
 def test_client_data_is_printed_as_text_not_markup(letters):

@@ -154,11 +154,12 @@ def threshold_rule(threshold: float, cost_fn: float, cost_fp: float, lender: str
               ratio=number(ratio, decimals, lang))
 
 
-def recourse_lines(scorer, client_id, score, lang: str) -> tuple[list[str], int] | None:
-    """The options of ``Scorer.recourse`` as sentences (the CLI's) and how many there are,
-    or its message when it has none: ``(lines, options)``; None for a client granted away
-    from the threshold (no section). What weighs most is not repeated: the reasons above
-    say it."""
+def recourse_lines(scorer, client_id, score, lang: str) -> tuple[list[str], str] | None:
+    """The options of ``Scorer.recourse`` as sentences (the CLI's), or its message when it
+    has none, and the note under them (the target below the threshold, with the safety
+    margin; that the options were checked): ``(lines, note)``; None for a client granted
+    away from the threshold (no section). What weighs most is not repeated: the reasons
+    above say it."""
     if score.decision != REFUSED and score.risk_band != BORDERLINE:
         return None
     found = scorer.recourse(client_id, lang=lang)
@@ -166,7 +167,13 @@ def recourse_lines(scorer, client_id, score, lang: str) -> tuple[list[str], int]
              for o in found.options]
     if found.message:
         lines.append(found.message)
-    return lines, len(found.options)
+    note = []
+    if found.target < score.threshold:  # the figures above say "below {target}"
+        note.append(tr("letter_recourse_margin", lang, target=percent(found.target, lang),
+                       t=percent(score.threshold, lang)))
+    if found.options:
+        note.append(tr("letter_recourse_intro", lang))
+    return lines, " ".join(note)
 
 
 def _human(values, kind: str) -> np.ndarray:
@@ -280,7 +287,7 @@ def letter_content(scorer, client_id, lang: str = "fr", lender: str | None = Non
                                       lender, lang),
         raises=explanation.sentences("raises"), lowers=explanation.sentences("lowers"),
         recourse=None if recourse is None else recourse[0],
-        recourse_note=tr("letter_recourse_intro", lang) if recourse and recourse[1] else "",
+        recourse_note="" if recourse is None else recourse[1],
         comparisons=compared(scorer, cid, lang),
         compare_intro=tr("letter_compare_intro", lang, k=K_SIMILAR),
         compare_outcome=outcome, sources=sources(scorer, lender, lang),
