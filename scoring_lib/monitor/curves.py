@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..model.training.cost import accept_all_threshold
+
 POINTS = 200
 CALIBRATION_BINS = 10
 HISTOGRAM_BINS = 40
 
-__all__ = ["calibration_curve", "check_predictions", "cost_by_threshold", "operating_point",
-           "pr_curve", "roc_curve", "score_distributions", "threshold_grid"]
+__all__ = ["calibration_curve", "check_predictions", "confusion", "cost_by_threshold",
+           "operating_point", "pr_curve", "roc_curve", "score_distributions", "threshold_grid"]
 
 
 def check_predictions(y, proba) -> tuple[np.ndarray, np.ndarray]:
@@ -33,7 +35,7 @@ def check_predictions(y, proba) -> tuple[np.ndarray, np.ndarray]:
     return y.astype(np.int64), p
 
 
-def _confusion(y, p, thresholds) -> dict[str, np.ndarray]:
+def confusion(y, p, thresholds) -> dict[str, np.ndarray]:
     """tp, fp, fn, tn at every threshold (refused: p >= t)."""
     good, bad = np.sort(p[y == 0]), np.sort(p[y == 1])
     t = np.asarray(thresholds, dtype=np.float64)
@@ -47,14 +49,13 @@ def threshold_grid(proba, threshold: float, points: int = POINTS) -> np.ndarray:
     above every score ("accept all") and the bank's ``threshold`` itself, ascending."""
     p = np.asarray(proba, dtype=np.float64)
     quantiles = np.quantile(p, np.linspace(0, 1, points + 1))
-    top = float(np.nextafter(max(1.0, float(p.max())), np.inf))
-    return np.unique(np.r_[0.0, quantiles, threshold, top])
+    return np.unique(np.r_[0.0, quantiles, threshold, accept_all_threshold(p)])
 
 
 def roc_curve(y, proba, points: int = POINTS) -> dict:
     """False- and true-positive rates on the threshold grid, and the AUC (exact, by ranks)."""
     y, p = check_predictions(y, proba)
-    c = _confusion(y, p, threshold_grid(p, 0.5, points)[::-1])
+    c = confusion(y, p, threshold_grid(p, 0.5, points)[::-1])
     from scipy.stats import rankdata
 
     ranks = rankdata(p)
@@ -69,7 +70,7 @@ def pr_curve(y, proba, points: int = POINTS) -> dict:
     (a model that ranks at random has that precision)."""
     y, p = check_predictions(y, proba)
     t = threshold_grid(p, 0.5, points)[::-1]
-    c = _confusion(y, p, t)
+    c = confusion(y, p, t)
     refused = c["tp"] + c["fp"]
     keep = refused > 0
     return {"recall": (c["tp"][keep] / max(int(y.sum()), 1)).tolist(),
@@ -80,7 +81,7 @@ def pr_curve(y, proba, points: int = POINTS) -> dict:
 def operating_point(y, proba, threshold: float) -> dict:
     """What the threshold does: the confusion counts, the rates of the ROC and PR curves."""
     y, p = check_predictions(y, proba)
-    c = {k: int(v[0]) for k, v in _confusion(y, p, [threshold]).items()}
+    c = {k: int(v[0]) for k, v in confusion(y, p, [threshold]).items()}
     n1, n0 = c["tp"] + c["fn"], c["fp"] + c["tn"]
     refused = c["tp"] + c["fp"]
     return {"threshold": float(threshold), **c,
@@ -119,7 +120,7 @@ def cost_by_threshold(y, proba, thresholds, cost_fn: float, cost_fp: float) -> d
     """Average cost per client (``(cost_fn * FN + cost_fp * FP) / n``) and approval rate at
     every threshold, with the cost of accepting and of refusing everybody."""
     y, p = check_predictions(y, proba)
-    c = _confusion(y, p, thresholds)
+    c = confusion(y, p, thresholds)
     n = len(y)
     return {"threshold": [float(t) for t in thresholds],
             "cost": ((cost_fn * c["fn"] + cost_fp * c["fp"]) / n).tolist(),

@@ -30,6 +30,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .curves import confusion
+
 #: the cells, in this order everywhere
 CELLS = ("granted_good", "granted_bad", "refused_good", "refused_bad")
 RATES = ("approval_rate", "default_rate_granted", "false_negative_rate",
@@ -113,12 +115,8 @@ def cells_at_thresholds(y, proba, groups: pd.DataFrame, thresholds) -> np.ndarra
         labels = groups[attribute].to_numpy(dtype=str)
         for value in np.unique(labels):
             inside = labels == value
-            good = np.sort(p[inside & (y == 0)])
-            bad = np.sort(p[inside & (y == 1)])
-            granted_good = np.searchsorted(good, t, side="left")   # proba < t: granted
-            granted_bad = np.searchsorted(bad, t, side="left")
-            out.append(np.stack([granted_good, granted_bad, len(good) - granted_good,
-                                 len(bad) - granted_bad], axis=-1))
+            c = confusion(y[inside], p[inside], t)  # CELLS: tn, fn, fp, tp
+            out.append(np.stack([c["tn"], c["fn"], c["fp"], c["tp"]], axis=-1))
     return np.asarray(out, dtype=np.int64).reshape(-1, len(t), 4)
 
 
