@@ -54,6 +54,14 @@ def test_a_variable_with_few_values_gets_few_bins():
     assert counts.tolist() == [50, 50, 0]
 
 
+def test_a_list_of_text_is_binned_by_level():
+    ref = reference_bins(["a", "b", "a", None])   # a plain list: no dtype to read
+    assert ref.kind == "categorical" and ref.levels == ["a", "b"]
+    assert ref.counts == [2, 1, 1, 0]
+    result = compare(ref, ["a", "c", "c", "b"])
+    assert result.unseen == {"c": 2} and result.psi > 1
+
+
 def test_categories_by_level_and_unseen_reported():
     ref = reference_bins(pd.Series(["a", "a", "b", None], dtype="category"))
     assert ref.kind == "categorical" and ref.levels == ["a", "b"]

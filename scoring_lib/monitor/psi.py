@@ -158,6 +158,8 @@ class Reference:
 
 def _is_categorical(values) -> bool:
     dtype = getattr(values, "dtype", None)
+    if dtype is None:  # a list: the dtype pandas infers ("str" for text)
+        dtype = pd.Series(values).dtype
     return (isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(dtype)
             or pd.api.types.is_object_dtype(dtype) or pd.api.types.is_bool_dtype(dtype))
 
