@@ -513,8 +513,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "axis_tpr": ("Défauts refusés (%)", "Defaulters refused (%)"),
     "fig_pr": ("Précision et rappel des défauts", "Precision and recall of defaults"),
     "axis_recall": ("Rappel : défauts refusés (%)", "Recall: defaulters refused (%)"),
-    "axis_precision": ("Précision : défauts parmi les refusés (%)",
-                       "Precision: defaulters among the refused (%)"),
+    "axis_precision": ("Défauts parmi les refusés (%)", "Defaulters among the refused (%)"),
     "fig_calibration": ("Calibration : probabilité prédite et défaut observé",
                         "Calibration: predicted probability and observed default"),
     "axis_predicted": ("Probabilité prédite (%)", "Predicted probability (%)"),
@@ -528,6 +527,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "axis_threshold": ("Seuil (%)", "Threshold (%)"),
     "axis_cost": ("Coût par client", "Cost per client"),
     "legend_accept_all": ("Tout accepter", "Accept all"),
+    "legend_bank_threshold": ("Seuil de la banque", "The bank's threshold"),
+    "legend_simulated_threshold": ("Seuil simulé", "Simulated threshold"),
+    "figures_key": ("Sur les figures : tirets noirs et point noir = seuil de la banque ; "
+                    "trait et point orange = seuil simulé (superposés tant que le seuil "
+                    "n'est pas déplacé).",
+                    "On the figures: black dashes and black dot = the bank's threshold; "
+                    "orange line and dot = the simulated threshold (on top of each other "
+                    "until the threshold is moved)."),
     "legend_refuse_all": ("Tout refuser", "Refuse all"),
     "fig_approval": ("Taux d'accord selon le seuil", "Approval rate by threshold"),
     "axis_approval": ("Crédits accordés (%)", "Loans granted (%)"),
