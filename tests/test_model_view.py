@@ -143,6 +143,24 @@ def test_the_tab_in_both_languages_with_a_monitoring_report(mv, tmp_path):
     assert tab.reset.description == "Back to the bank's threshold"
 
 
+def test_the_figures_tell_the_banks_threshold_from_the_simulated_one(mv):
+    """Each threshold figure's legend names its two vertical lines, and a key under the
+    slider says which line and dot is which, in the page's language."""
+    scorer = mv[3]
+    state = DashboardState(lang="fr")
+    tab = ModelTab(state, scorer)
+    tab.show()
+    for lang, bank, simulated, key in (
+            ("fr", "Seuil de la banque", "Seuil simulé", "tirets noirs et point noir"),
+            ("en", "The bank's threshold", "Simulated threshold",
+             "black dashes and black dot")):
+        state.lang = lang
+        for marks in (tab.cost_marks, tab.approval_marks, tab.dist_marks):
+            assert [m.display_legend for m in marks] == [True, True]
+            assert [m.labels for m in marks] == [[bank], [simulated]]
+        assert key in tab.key.value
+
+
 def test_a_bundle_without_statistics_says_how_to_rebuild(tiny_bundle):
     scorer = Scorer.from_bundle(tiny_bundle[0])
     assert read_model_view(scorer.bundle) is None

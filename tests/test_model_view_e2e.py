@@ -89,6 +89,18 @@ def drawn_lines(page, css: str) -> int:
     }""")
 
 
+def labels_cut_off(page, css: str) -> list[str]:
+    """The axis titles of figure ``css`` that stick out of the figure (cut off)."""
+    return page.locator(f".{css}").first.evaluate("""el => {
+        const box = el.getBoundingClientRect();
+        return Array.from(el.querySelectorAll('text.axislabel')).filter(t => {
+            const b = t.getBoundingClientRect();
+            return b.top < box.top - 1 || b.bottom > box.bottom + 1
+                || b.left < box.left - 1 || b.right > box.right + 1;
+        }).map(t => t.textContent);
+    }""")
+
+
 def test_the_model_tab_in_french_then_english(served):
     from playwright.sync_api import sync_playwright
 
@@ -116,6 +128,7 @@ def test_the_model_tab_in_french_then_english(served):
             page.locator(f".{css}").first.scroll_into_view_if_needed()
             page.locator(f".{css} svg.svg-figure").first.wait_for(state="visible")
             assert drawn_lines(page, css) > 0, css
+            assert labels_cut_off(page, css) == [], css
         fairness = page.locator(".sc-fairness").inner_text()
         assert "Équité par groupe" in fairness and "Tranche d'âge" in fairness
         monitoring = page.locator(".sc-model-monitoring").inner_text()
@@ -146,6 +159,9 @@ def test_the_model_tab_in_french_then_english(served):
         assert "Fairness by group" in page.locator(".sc-fairness").inner_text()
         assert "400 new applications" in page.locator(".sc-model-monitoring").inner_text()
         assert "Expected cost by threshold" in page.locator(".sc-fig-cost").inner_text()
+        for css in FIGURES:
+            page.locator(f".{css}").first.scroll_into_view_if_needed()
+            assert labels_cut_off(page, css) == [], css
         page.screenshot(path=str(ARTIFACTS / "model-tab-en.png"), full_page=True)
         # back to the client view: it still works, and hiding the figures logs no error
         page.locator(".lm-TabBar-tab", has_text="Client").click()

@@ -70,7 +70,7 @@ def read_monitoring_report(path) -> dict | None:
 
 def _figure(marks, axes, css: str, height: str = "260px") -> bq.Figure:
     figure = bq.Figure(marks=marks, axes=axes, layout=W.Layout(width="100%", height=height),
-                       fig_margin={"top": 36, "bottom": 48, "left": 64, "right": 16},
+                       fig_margin={"top": 36, "bottom": 48, "left": 64, "right": 24},
                        background_style={"fill": "white"}, title_style={"font-size": "14px"})
     figure.add_class(css)
     return figure
@@ -152,11 +152,14 @@ class ModelTab(W.VBox):
         self.note.add_class("sc-note")
         self.summary = W.HTML()
         self.summary.add_class("sc-simulation-summary")
+        self.key = W.HTML()
+        self.key.add_class("sc-note")
+        self.key.add_class("sc-figures-key")
         self.fairness = W.HTML()
         self.fairness.add_class("sc-fairness")
         self._figures()
         controls = W.VBox([self.slider_label, W.HBox([self.slider, self.reset]), self.note,
-                           self.summary])
+                           self.summary, self.key])
         controls.add_class("sc-card")
         row = W.Layout(width="100%")
         self.children = [
@@ -195,6 +198,7 @@ class ModelTab(W.VBox):
         self.approval_y = bq.Axis(scale=y, side="left")
         self.f_approval = _figure([self.approval_line, *self.approval_marks],
                                   [self.approval_x, self.approval_y], "sc-fig-approval")
+        self.f_approval.legend_location = "bottom-right"
         # ROC and precision-recall with the bank's and the simulated operating points
         roc, pr, op = curves["roc"], curves["pr"], curves["operating_point"]
         x, y = _unit_scales()
@@ -260,10 +264,13 @@ class ModelTab(W.VBox):
 
     @staticmethod
     def _threshold_marks(scales, low, high):
+        """The bank's threshold (black dashes) and the simulated one (orange), each named
+        in the figure's legend (:meth:`set_texts`)."""
         bank = bq.Lines(x=[0, 0], y=[low, high], scales=scales, colors=[INK],
-                        line_style="dashed", stroke_width=2)
+                        line_style="dashed", stroke_width=2, display_legend=True,
+                        labels=[""])
         simulated = bq.Lines(x=[0, 0], y=[low, high], scales=scales, colors=[ORANGE],
-                             stroke_width=2)
+                             stroke_width=2, display_legend=True, labels=[""])
         return [bank, simulated]
 
     # ---------------------------------------------------------------------- drawing
@@ -372,10 +379,13 @@ class ModelTab(W.VBox):
         self.reset.description = tr("slider_reset", lang)
         self.note.value = esc(tr("simulation_note", lang,
                                  threshold=percent(v["threshold"], lang, 2)))
+        self.key.value = esc(tr("figures_key", lang))
         axis = tr("axis_threshold", lang)
-        with hold(self.cost_x, self.cost_y, self.approval_x, self.approval_y, self.cost_refs,
-                  self.dist_lines, self.roc_x, self.roc_y, self.pr_x, self.pr_y, self.dist_x,
-                  self.dist_y, self.cal_x, self.cal_y, self.imp_x, self.imp_y):
+        marks = (*self.cost_marks, *self.approval_marks, *self.dist_marks)
+        with hold(*marks, self.cost_x, self.cost_y, self.approval_x, self.approval_y,
+                  self.cost_refs, self.dist_lines, self.roc_x, self.roc_y, self.pr_x,
+                  self.pr_y, self.dist_x, self.dist_y, self.cal_x, self.cal_y, self.imp_x,
+                  self.imp_y):
             self.f_cost.title = tr("fig_cost", lang)
             self.cost_x.label, self.cost_y.label = axis, tr("axis_cost", lang)
             self.cost_refs.labels = [tr("legend_accept_all", lang),
@@ -397,6 +407,9 @@ class ModelTab(W.VBox):
             self.cal_y.label = tr("axis_observed", lang)
             self.f_importance.title = tr("fig_importance", lang)
             self.imp_y.label = "|SHAP|"
+            for bank, simulated in (self.cost_marks, self.approval_marks, self.dist_marks):
+                bank.labels = [tr("legend_bank_threshold", lang)]
+                simulated.labels = [tr("legend_simulated_threshold", lang)]
         key = "label_fr" if lang == "fr" else "label_en"
         with hold(self.imp_bars):
             self.imp_bars.x = _unique([r[key] for r in self.importance])
