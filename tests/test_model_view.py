@@ -144,8 +144,9 @@ def test_the_tab_in_both_languages_with_a_monitoring_report(mv, tmp_path):
 
 
 def test_the_figures_tell_the_banks_threshold_from_the_simulated_one(mv):
-    """Each threshold figure's legend names its two vertical lines, and a key under the
-    slider says which line and dot is which, in the page's language."""
+    """The cost and approval figures' legends name their two vertical lines (not the
+    distributions': the legend would cover the curves), and a key under the slider says
+    which line and dot is which, in the page's language."""
     scorer = mv[3]
     state = DashboardState(lang="fr")
     tab = ModelTab(state, scorer)
@@ -155,7 +156,7 @@ def test_the_figures_tell_the_banks_threshold_from_the_simulated_one(mv):
             ("en", "The bank's threshold", "Simulated threshold",
              "black dashes and black dot")):
         state.lang = lang
-        for marks in (tab.cost_marks, tab.approval_marks, tab.dist_marks):
+        for marks in (tab.cost_marks, tab.approval_marks):
             assert [m.display_legend for m in marks] == [True, True]
             assert [m.labels for m in marks] == [[bank], [simulated]]
         assert key in tab.key.value

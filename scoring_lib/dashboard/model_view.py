@@ -233,7 +233,8 @@ class ModelTab(W.VBox):
                                    scales=s, colors=[BLUE, ORANGE], display_legend=True,
                                    labels=["", ""])
         ymax = 100 * max(max(d["repaid"]), max(d["defaulted"]))
-        self.dist_marks = self._threshold_marks(s, 0, ymax)
+        # no threshold legend here: it would cover the curves (the key under the slider)
+        self.dist_marks = self._threshold_marks(s, 0, ymax, legend=False)
         self.dist_x, self.dist_y = bq.Axis(scale=x), bq.Axis(scale=y, side="left")
         self.f_distributions = _figure([self.dist_lines, *self.dist_marks],
                                        [self.dist_x, self.dist_y], "sc-fig-distributions")
@@ -263,14 +264,14 @@ class ModelTab(W.VBox):
         self.f_importance.fig_margin = {"top": 36, "bottom": 48, "left": 420, "right": 16}
 
     @staticmethod
-    def _threshold_marks(scales, low, high):
-        """The bank's threshold (black dashes) and the simulated one (orange), each named
-        in the figure's legend (:meth:`set_texts`)."""
+    def _threshold_marks(scales, low, high, legend=True):
+        """The bank's threshold (black dashes) and the simulated one (orange), named in the
+        figure's legend (:meth:`set_texts`) with ``legend``."""
         bank = bq.Lines(x=[0, 0], y=[low, high], scales=scales, colors=[INK],
-                        line_style="dashed", stroke_width=2, display_legend=True,
+                        line_style="dashed", stroke_width=2, display_legend=legend,
                         labels=[""])
         simulated = bq.Lines(x=[0, 0], y=[low, high], scales=scales, colors=[ORANGE],
-                             stroke_width=2, display_legend=True, labels=[""])
+                             stroke_width=2, display_legend=legend, labels=[""])
         return [bank, simulated]
 
     # ---------------------------------------------------------------------- drawing
@@ -381,7 +382,7 @@ class ModelTab(W.VBox):
                                  threshold=percent(v["threshold"], lang, 2)))
         self.key.value = esc(tr("figures_key", lang))
         axis = tr("axis_threshold", lang)
-        marks = (*self.cost_marks, *self.approval_marks, *self.dist_marks)
+        marks = (*self.cost_marks, *self.approval_marks)
         with hold(*marks, self.cost_x, self.cost_y, self.approval_x, self.approval_y,
                   self.cost_refs, self.dist_lines, self.roc_x, self.roc_y, self.pr_x,
                   self.pr_y, self.dist_x, self.dist_y, self.cal_x, self.cal_y, self.imp_x,
@@ -407,7 +408,7 @@ class ModelTab(W.VBox):
             self.cal_y.label = tr("axis_observed", lang)
             self.f_importance.title = tr("fig_importance", lang)
             self.imp_y.label = "|SHAP|"
-            for bank, simulated in (self.cost_marks, self.approval_marks, self.dist_marks):
+            for bank, simulated in (self.cost_marks, self.approval_marks):
                 bank.labels = [tr("legend_bank_threshold", lang)]
                 simulated.labels = [tr("legend_simulated_threshold", lang)]
         key = "label_fr" if lang == "fr" else "label_en"
