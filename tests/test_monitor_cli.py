@@ -5,6 +5,7 @@ stable), and what it prints and writes."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import pandas as pd
@@ -87,6 +88,26 @@ def test_cli_json_text_and_html_report(setup, shifted, tmp_path, capsys):
     text = capsys.readouterr().out
     assert "Variables : 1 à traiter, 0 à surveiller," in text
     assert "Surveillance du modèle" in out.read_text()
+
+
+def test_the_staging_files_of_an_interrupted_run_are_swept(tmp_path):
+    from scoring_lib.monitor.command import write_report
+    from scoring_lib.outputs import staging_prefix
+
+    report = {"score_psi": 0.01, "score_band": "stable", "n_new": 1, "n_reference": 2,
+              "features": [], "bands": {"stable": 0, "watch": 0, "act": 0}}
+    dead = tmp_path / (staging_prefix("drift.html").replace(f"-{os.getpid()}-", "-999999999-")
+                       + "k2x9q")
+    dead.write_text("half a page")          # a run killed while writing (its pid is gone)
+    write_report(report, tmp_path / "drift.html", "en")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["drift.html", "drift.json"]
+    assert oct((tmp_path / "drift.html").stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def test_cli_refuses_what_it_must_not_replace_or_cannot_read(setup, tmp_path, capsys,
