@@ -199,3 +199,16 @@ def test_the_monitoring_notebook_is_committed_stripped_and_reports_the_drift(set
     executed = nbformat.read(tmp_path / "out" / NOTEBOOK, as_version=4)
     assert not [o for c in executed.cells if c.cell_type == "code" for o in c.outputs
                 if o.output_type == "error"]
+
+
+def test_the_html_report_prints_names_and_levels_as_text():
+    from scoring_lib.monitor.report import report_html
+
+    report = {"score_psi": 0.3, "score_band": "act", "n_new": 10, "n_reference": 20,
+              "table": "application_test", "bands": {"stable": 0, "watch": 0, "act": 1},
+              "features": [{"feature": "A&B<i>", "psi": 0.3, "band": "act"}],
+              "unseen_categories": {"A&B<i>": {"<script>alert(1)</script>": 3}}}
+    page = report_html(report, "en")
+    assert "<script>" not in page and "<i>" not in page
+    assert "A&amp;B&lt;i&gt;" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; (3)" in page
