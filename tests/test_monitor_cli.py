@@ -212,3 +212,6 @@ def test_the_html_report_prints_names_and_levels_as_text():
     assert "<script>" not in page and "<i>" not in page
     assert "A&amp;B&lt;i&gt;" in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; (3)" in page
+    # the monitoring notebook shows the page inside its own: no rule for the whole page
+    style = page[page.index("<style>"):page.index("</style>")]
+    assert all(rule.startswith(".scoring-monitor") for rule in style[7:].split("}") if rule)

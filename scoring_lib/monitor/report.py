@@ -96,13 +96,16 @@ def report_html(report: dict, lang: str = "fr") -> str:
     if table:
         body.append("<table>" + "".join(table) + "</table>")
     data = e(json.dumps({k: report[k] for k in ("score_psi", "n_new", "n_reference")}))
+    # the style is scoped to the report's block: the monitoring notebook shows this page
+    # inside its own, whose body it must not restyle
     return (f"<!DOCTYPE html><html lang='{e(lang)}'><head><meta charset='utf-8'>"
             f"<meta name='generator' content='{GENERATOR}'>"
             f"<title>{e(tr('monitor_title', lang))}</title><style>"
-            "body{font-family:sans-serif;max-width:60em;margin:2em auto}"
-            "table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #ddd}"
-            "</style></head><body data-summary='" + data + "'>" + "".join(body)
-            + "</body></html>\n")
+            ".scoring-monitor{font-family:sans-serif;max-width:60em;margin:2em auto}"
+            ".scoring-monitor table{border-collapse:collapse}.scoring-monitor td,"
+            ".scoring-monitor th{padding:2px 8px;border-bottom:1px solid #ddd}"
+            "</style></head><body data-summary='" + data + "'><div class='scoring-monitor'>"
+            + "".join(body) + "</div></body></html>\n")
 
 
 def report_refusal(path: Path) -> str | None:
