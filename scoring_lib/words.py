@@ -303,6 +303,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "Decision on your credit application"),
     "letter_date": ("Date : {date}", "Date: {date}"),
     "letter_day": ("{day} {month} {year}", "{day} {month} {year}"),
+    "letter_first_day": ("1er", "1"),  # "1er décembre": the first of the month in French
     "letter_months": ("janvier février mars avril mai juin juillet août septembre octobre "
                       "novembre décembre",
                       "January February March April May June July August September October "

@@ -20,7 +20,7 @@ from reportlab.graphics.shapes import String
 from scoring_lib.cli import main as cli_main
 from scoring_lib.decision import BORDERLINE, GRANTED, LOW, REFUSED
 from scoring_lib.letter import client_letter, letter_content, render, write_letter
-from scoring_lib.letter.content import K_SIMILAR
+from scoring_lib.letter.content import K_SIMILAR, long_date
 from scoring_lib.letter.figures import _span, gauge, gauge_scale, strip_scale
 from scoring_lib.letter.fonts import printable
 from scoring_lib.outputs import OutputError
@@ -306,3 +306,12 @@ def test_client_letter_returns_the_same_report_as_the_file(scorer, clients, tmp_
     path = write_letter(scorer, clients[GRANTED], tmp_path / "r.pdf", "en", day=day)
     assert flat("".join(pdf_pages(data))) == flat("".join(pdf_pages(path.read_bytes())))
     assert "1 December 2026" in flat("".join(pdf_pages(data)))
+
+
+def test_the_date_is_written_as_each_language_writes_it():
+    import datetime as dt
+
+    assert long_date(dt.date(2026, 12, 1), "fr") == "1er décembre 2026"
+    assert long_date(dt.date(2026, 8, 2), "fr") == "2 août 2026"
+    assert long_date(dt.date(2026, 12, 1), "en") == "1 December 2026"
+    assert long_date(dt.date(2026, 8, 31), "en") == "31 August 2026"

@@ -136,9 +136,10 @@ class Letter:
 
 
 def long_date(day: dt.date, lang: str) -> str:
-    """"1 décembre 2026" / "1 December 2026"."""
+    """"1er décembre 2026", "2 décembre 2026" / "1 December 2026"."""
     months = tr("letter_months", lang).split()
-    return tr("letter_day", lang, day=day.day, month=months[day.month - 1], year=day.year)
+    return tr("letter_day", lang, day=tr("letter_first_day", lang) if day.day == 1 else day.day,
+              month=months[day.month - 1], year=day.year)
 
 
 def threshold_rule(threshold: float, cost_fn: float, cost_fp: float, lender: str,
