@@ -162,6 +162,29 @@ def test_the_figures_tell_the_banks_threshold_from_the_simulated_one(mv):
         assert key in tab.key.value
 
 
+def test_the_fairness_groups_are_named_in_the_page_s_language(mv):
+    """The groups of the fairness table read as the filters name them (not the raw data's
+    English codes "F", "Married" in a French page)."""
+    import re
+
+    state = DashboardState(lang="fr")
+    tab = ModelTab(state, mv[3])
+    tab.show()
+
+    def groups():
+        return [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(
+            r"<tr><td>(.*?)</td>", tab.fairness.value)]
+
+    french = groups()
+    assert {"Femme", "Homme", "Marié(e)", "Célibataire"} <= set(french), french
+    assert not {"F", "M", "Married", "Single / not married"} & set(french)
+    assert "18-24" in french and "0" in french
+    state.lang = "en"
+    english = groups()
+    assert {"Woman", "Man", "Married", "Single"} <= set(english), english
+    assert len(english) == len(french)
+
+
 def test_a_bundle_without_statistics_says_how_to_rebuild(tiny_bundle):
     scorer = Scorer.from_bundle(tiny_bundle[0])
     assert read_model_view(scorer.bundle) is None

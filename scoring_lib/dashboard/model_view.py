@@ -25,6 +25,8 @@ from pathlib import Path
 import bqplot as bq
 import ipywidgets as W
 
+from ..compare.groups import FILTERS
+from ..explain import level_text
 from ..monitor.statistics import at_threshold, read_model_view
 from .panel import hold
 from .safe import esc, join, tag
@@ -346,7 +348,7 @@ class ModelTab(W.VBox):
             for r in part:
                 below = (tag("span", esc(" " + tr("fair_below", lang)), css="sc-below")
                          if r["below_four_fifths"] else "")
-                body.append(tag("tr", tag("td", esc(r["group"])),
+                body.append(tag("tr", tag("td", esc(_group_text(attribute, r["group"], lang))),
                                 tag("td", esc(number(r["n"], 0, lang))),
                                 tag("td", interval(r, "approval_rate", pct)),
                                 tag("td", interval(r, "default_rate_granted", pct)),
@@ -444,6 +446,14 @@ class ModelTab(W.VBox):
                                      stable=b["stable"]))),
                      tag("p", esc(tr("monitor_top", lang, k=len(items)))),
                      tag("ul", *items)])
+
+
+def _group_text(attribute: str, group, lang: str) -> str:
+    """A group of the fairness table as the page's filters name it ("Femme", "Marié(e)"),
+    not the raw data's code; age bands and numbers of children as they are."""
+    column, kind = FILTERS.get(attribute, (None, None))
+    text = level_text(column, group, lang) if kind == "level" else str(group)
+    return text[:1].upper() + text[1:]
 
 
 def _unique(labels: list[str]) -> list[str]:
