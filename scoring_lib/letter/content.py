@@ -254,7 +254,8 @@ def audit(scorer) -> tuple[str, str, str]:
     libraries = m.get("libraries") or {}
     library = libraries.get(model) or libraries.get(model.split("_")[0])
     model_file = m.get("files", {}).get(MODEL_FILE, {}).get("sha256", "")
-    about = ", ".join(x for x in (str(model_file)[:DIGITS], str(m.get("created", ""))[:10]) if x)
+    about = ", ".join(x for x in (str(model_file)[:DIGITS], str(m.get("created", ""))[:10])
+                      if x)
     version = " ".join(x for x in (model, library, f"({about})" if about else "") if x)
     return bundle_id, version, str(m.get("data_fingerprint") or "")[:DIGITS]
 

@@ -64,7 +64,7 @@ def drift_report(profile: dict, features: pd.DataFrame, score=None,
         raise ValueError(f"features: {len(missing)} model feature(s) missing from the new "
                          f"data, e.g. {', '.join(missing[:5])}")
     rows, unseen = [], {}
-    per_feature = alpha / max(len(refs), 1)  # Bonferroni: one alarm by chance per 1/alpha reports
+    per_feature = alpha / max(len(refs), 1)  # Bonferroni: a chance alarm in ~alpha of reports
     for name, ref in refs.items():
         result = compare(ref, features[name], per_feature)
         rows.append({"feature": name, "psi": result.psi, "band": result.band,
@@ -74,7 +74,8 @@ def drift_report(profile: dict, features: pd.DataFrame, score=None,
             unseen[name] = result.unseen
     rows.sort(key=lambda r: (-r["psi"], r["feature"]))
     report = {"n_new": int(len(features)), "n_reference": int(profile["n"]),
-              "alpha": alpha, "alpha_per_feature": per_feature, "features": rows, "unseen_categories": unseen,
+              "alpha": alpha, "alpha_per_feature": per_feature, "features": rows,
+              "unseen_categories": unseen,
               "bands": {b: sum(r["band"] == b for r in rows) for b in BANDS}}
     if score is not None and score_ref is not None:
         result = compare(score_ref, np.asarray(score, dtype=np.float64), alpha)

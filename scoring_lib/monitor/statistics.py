@@ -111,7 +111,8 @@ def build_model_view(folder, features: pd.DataFrame, applications: pd.DataFrame,
     ``scores.parquet`` and the training record ``training.json``: see
     :func:`scoring_lib.bundle.store.write_training_outputs`); ``features``: the feature
     frame of every client (SK_ID_CURR as a column or the index); ``feature_metadata``: its
-    metadata frame; ``cost_fn``, ``cost_fp``: the build's cost weights. Returns the dict and the seconds of each part in ``["seconds"]``."""
+    metadata frame; ``cost_fn``, ``cost_fp``: the build's cost weights. Returns the dict,
+    with the seconds of each part in ``["seconds"]``."""
     from catboost import CatBoostClassifier, Pool
 
     from ..bundle.manifest import MODEL_FILE, SCORES_FILE
@@ -178,7 +179,6 @@ def read_model_view(bundle) -> dict | None:
     if view.get("version") != VERSION:
         return None
     return view
-
 
 
 def at_threshold(view: dict, index: int, n_boot: int = 200, seed: int = 0) -> dict:
