@@ -584,9 +584,17 @@ def number(x: float, decimals: int = 0, lang: str = DEFAULT_LANG) -> str:
     return text
 
 
-def percent(share: float, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:
+def percent(share: float, lang: str = DEFAULT_LANG, decimals: int = 1,
+            versus: float | None = None) -> str:
     """A fraction in percent: ``percent(0.123)`` "12,3 %" (fr), "12.3%" (en). Probabilities
-    (of default, thresholds) are written with one decimal everywhere."""
+    (of default, thresholds) are written with one decimal everywhere, except beside the
+    value they are compared with (``versus``: the threshold of a probability, the probability
+    of a threshold): when both would read the same ("8,3 % dépasse le seuil de 8,3 %") but
+    differ, each gets the decimals (up to 4) that tell them apart ("8,320 %", "8,319 %")."""
+    if versus is not None and share != versus:
+        while decimals < 4 and number(100 * share, decimals, lang) == number(
+                100 * versus, decimals, lang):
+            decimals += 1
     text = number(100 * share, decimals, lang)
     return f"{text}{NNBSP}%" if lang == "fr" else f"{text}%"
 
@@ -614,15 +622,17 @@ def score_sentence(client_id, probability: float, threshold: float, decision: st
                    band: str, lang: str = DEFAULT_LANG) -> str:
     """"Client 100002 : probabilité de défaut 12,3 % pour un seuil de 9,1 % — crédit refusé
     (risque élevé)." (the first line of ``scoring score``)."""
-    return tr("score_sentence", lang, client_id=client_id, p=percent(probability, lang),
-              t=percent(threshold, lang), decision=lower_first(tr(decision, lang)),
+    return tr("score_sentence", lang, client_id=client_id,
+              p=percent(probability, lang, versus=threshold),
+              t=percent(threshold, lang, versus=probability), decision=lower_first(tr(decision, lang)),
               band=lower_first(tr(band, lang)))
 
 
 def interpretation(probability: float, threshold: float, decision: str, band: str,
                    lang: str = DEFAULT_LANG) -> str:
     """One plain sentence that says what the score means for the decision."""
-    p, t = percent(probability, lang), percent(threshold, lang)
+    p = percent(probability, lang, versus=threshold)
+    t = percent(threshold, lang, versus=probability)
     text = tr("interpret_refused" if decision == REFUSED else "interpret_granted", lang,
               p=p, t=t)
     if band == BORDERLINE:

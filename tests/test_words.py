@@ -117,3 +117,22 @@ def test_the_old_decision_spelling_is_gone():
     found = [f"{where}: {m.group(0)}" for where, source in sources()
              for m in old.finditer(source)]
     assert not found, found
+
+
+def test_a_probability_beside_its_threshold_never_reads_the_same():
+    """"8,3 % dépasse le seuil de 8,3 %" told an advisor nothing: a probability and the
+    threshold it is compared with get the decimals that tell them apart, and only then."""
+    from scoring_lib.simulation.results import outcome_sentence
+    from scoring_lib.words import interpretation, percent, score_sentence
+
+    assert percent(0.0832, "fr", versus=0.08319) == "8,320\u202f%"
+    assert percent(0.08319, "en", versus=0.0832) == "8.319%"
+    assert percent(0.05, "fr", versus=0.0832) == "5,0\u202f%"     # apart already: one decimal
+    assert percent(0.0832, "en", versus=0.0832) == "8.3%"         # equal: nothing to tell apart
+    text = interpretation(0.0832, 0.08319, "refused", "borderline", "fr")
+    assert "(8,320\u202f%) dépasse le seuil de 8,319\u202f%" in text
+    assert "8.320% against a threshold of 8.319%" in score_sentence(
+        1, 0.0832, 0.08319, "refused", "borderline", "en")
+    values = {"AMT_CREDIT": 100000.0, "AMT_ANNUITY": 5000.0, "AMT_GOODS_PRICE": 100000.0}
+    assert "7.998%, below the threshold of 7.999%" in outcome_sentence(
+        values, 0.07998, 0.07999, "granted", "en")

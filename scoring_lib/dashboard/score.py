@@ -119,7 +119,8 @@ class Gauge:
             self.threshold_line.x = d["threshold_x"]
             self.threshold_label.x = [d["threshold"]]
             self.threshold_label.text = [tr("threshold_label", lang,
-                                            threshold=probability_text(threshold, lang))]
+                                            threshold=probability_text(
+                                                threshold, lang, versus=probability))]
             # the label starts at the bar's end, or ends there near the right edge
             right = d["probability"] > 0.7 * d["max"]
             self.client_label.align = "end" if right else "start"
@@ -133,10 +134,11 @@ class Gauge:
                 self.real_label.text = [real_label]
 
 
-def gauge_label(name: str, probability: float, lang: str) -> str:
-    """"Ce client : 12,3 %" (``name``: a text key of :mod:`.text`)."""
+def gauge_label(name: str, probability: float, threshold: float, lang: str) -> str:
+    """"Ce client : 12,3 %" (``name``: a text key of :mod:`.text`; as many decimals as tell
+    the probability from the ``threshold`` beside it)."""
     sep = " : " if lang == "fr" else ": "
-    return f"{tr(name, lang)}{sep}{probability_text(probability, lang)}"
+    return f"{tr(name, lang)}{sep}{probability_text(probability, lang, versus=threshold)}"
 
 
 class ScorePanel(Panel):
@@ -208,7 +210,8 @@ class ScorePanel(Panel):
             kind = tr("sample_train_default" if score.target >= 0.5 else "sample_train",
                       lang)
         self.client_kind.value = esc(kind)
-        self.probability.value = esc(probability_text(score.probability, lang))
+        self.probability.value = esc(probability_text(score.probability, lang,
+                                                      versus=score.threshold))
         self.decision_icon.value = tag("span", DECISION_ICONS[score.decision],
                                        style=f"color:{colour}", aria_hidden="true")
         self.decision.value = tag("span", words, style=f"color:{colour}")
@@ -218,4 +221,4 @@ class ScorePanel(Panel):
         self.interpretation.value = esc(interpretation(
             score.probability, score.threshold, score.decision, score.risk_band, lang))
         self.meter.draw(score.probability, score.threshold, score.decision,
-                        gauge_label("gauge_client", score.probability, lang), lang)
+                        gauge_label("gauge_client", score.probability, score.threshold, lang), lang)

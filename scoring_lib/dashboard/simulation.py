@@ -306,23 +306,26 @@ class SimulationPanel(Panel):
         self.error.value = tag("p", error, style="color:#9F1C00;font-weight:600") if error \
             else ""
         self.real.value = tag("b", tr("sim_real", lang, p=probability_text(real.probability,
-                                                                           lang),
+                                                                           lang,
+                                                                           versus=real.threshold),
                                       decision=lower_first(tr(real.decision, lang))))
         self.result.layout.display = "none" if whatif is None else None
         if whatif is None:
             return
         s = whatif.score
         colour = DECISION_COLOURS[s.decision]
-        self.probability.value = tag("span", probability_text(s.probability, lang),
+        self.probability.value = tag("span", probability_text(s.probability, lang,
+                                                              versus=s.threshold),
                                      style="font-size:26px;font-weight:700")
         self.decision.value = tag("span", DECISION_ICONS[s.decision], " ",
                                   tr(s.decision, lang),
                                   style=f"color:{colour};font-size:19px;font-weight:700")
         self.meter.draw(s.probability, s.threshold, s.decision,
-                        gauge_label("sim_gauge", s.probability, lang), lang,
+                        gauge_label("sim_gauge", s.probability, s.threshold, lang), lang,
                         real=real.probability, real_decision=real.decision,
                         real_label=tr("sim_gauge_real", lang,
-                                      p=probability_text(real.probability, lang)))
+                                      p=probability_text(real.probability, lang,
+                                                           versus=real.threshold)))
         self.outcome.value = esc(outcome_sentence(whatif.values, s.probability, s.threshold,
                                                   s.decision, lang))
         self.reasons.value = reasons_html(whatif.explanation, lang)

@@ -93,11 +93,11 @@ class Letter:
 
     @property
     def probability_text(self) -> str:
-        return percent(self.probability, self.lang)
+        return percent(self.probability, self.lang, versus=self.threshold)
 
     @property
     def threshold_text(self) -> str:
-        return percent(self.threshold, self.lang)
+        return percent(self.threshold, self.lang, versus=self.probability)
 
     @property
     def filename(self) -> str:

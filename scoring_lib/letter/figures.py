@@ -76,10 +76,11 @@ def gauge(probability: float, threshold: float, decision: str, lang: str,
     d.add(Polygon([x(p) - 4, base + thick + 6, x(p) + 4, base + thick + 6, x(p),
                    base + thick + 1], fillColor=colour, strokeColor=None))
     d.add(_beside(_label(x(p), base + thick + 8, f"{tr('gauge_client', lang)} "
-                         f"{percent(probability, lang)}", width, 8.5, BOLD, colour),
+                         f"{percent(probability, lang, versus=threshold)}", width, 8.5, BOLD, colour),
                   x(t), p >= t, width))
     d.add(_label(x(t), base + thick + 22, tr("threshold_label", lang,
-                                             threshold=percent(threshold, lang)),
+                                             threshold=percent(threshold, lang,
+                                                                       versus=probability)),
                  width, 8.5, REGULAR, INK))
     return d
 

@@ -35,7 +35,8 @@ def outcome_sentence(values: dict, probability: float, threshold: float, decisio
     key = "sim_granted" if decision == GRANTED else "sim_refused"
     text = application_sentence(values, lang)
     return tr(key, lang, application=text[:1].upper() + text[1:],
-              p=percent(probability, lang), t=percent(threshold, lang))
+              p=percent(probability, lang, versus=threshold),
+              t=percent(threshold, lang, versus=probability))
 
 
 @dataclass
