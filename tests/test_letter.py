@@ -69,11 +69,13 @@ def scorer(tiny_bundle):
 
 @pytest.fixture(scope="module")
 def clients(scorer):
-    """A granted client away from the threshold, a refused one, a borderline one."""
+    """A granted client away from the threshold, a refused one, a refused borderline one
+    (a granted one near the threshold gets the section only with options: test below)."""
     c = scorer.clients
     granted = int(c.index[((c["decision"] == GRANTED) & (c["risk_band"] == LOW)).to_numpy()][0])
     refused = int(c.index[(c["decision"] == REFUSED).to_numpy()][0])
-    borderline = c.index[(c["risk_band"] == BORDERLINE).to_numpy()]
+    borderline = c.index[((c["risk_band"] == BORDERLINE)
+                          & (c["decision"] == REFUSED)).to_numpy()]
     return {GRANTED: granted, REFUSED: refused,
             BORDERLINE: int(borderline[0]) if len(borderline) else None}
 
@@ -315,3 +317,22 @@ def test_the_date_is_written_as_each_language_writes_it():
     assert long_date(dt.date(2026, 8, 2), "fr") == "2 août 2026"
     assert long_date(dt.date(2026, 12, 1), "en") == "1 December 2026"
     assert long_date(dt.date(2026, 8, 31), "en") == "31 August 2026"
+
+
+def test_a_granted_client_near_the_threshold_with_nothing_to_propose_gets_no_section():
+    """"What could change the decision" then "already granted, no change needed" told the
+    client nothing: a granted client gets the section only when there are options."""
+    from types import SimpleNamespace
+
+    from scoring_lib.letter.content import recourse_lines
+    from scoring_lib.simulation import Recourse
+
+    score = SimpleNamespace(decision=GRANTED, risk_band=BORDERLINE, threshold=0.08,
+                            probability=0.07)
+    nothing = Recourse(score=score, target=0.076, message="already granted")
+    scorer = SimpleNamespace(recourse=lambda cid, lang: nothing)
+    assert recourse_lines(scorer, 1, score, "en") is None
+    refused = SimpleNamespace(decision=REFUSED, risk_band=BORDERLINE, threshold=0.08,
+                              probability=0.081)
+    lines, _ = recourse_lines(scorer, 1, refused, "en")
+    assert lines == ["already granted"]

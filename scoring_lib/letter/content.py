@@ -159,11 +159,14 @@ def recourse_lines(scorer, client_id, score, lang: str) -> tuple[list[str], str]
     """The options of ``Scorer.recourse`` as sentences (the CLI's), or its message when it
     has none, and the note under them (the target below the threshold, with the safety
     margin; that the options were checked): ``(lines, note)``; None for a client granted
-    away from the threshold (no section). What weighs most is not repeated: the reasons
-    above say it."""
+    away from the threshold, or granted near it with nothing to propose (no section: "what
+    could change the decision" followed by "already granted" told the client nothing).
+    What weighs most is not repeated: the reasons above say it."""
     if score.decision != REFUSED and score.risk_band != BORDERLINE:
         return None
     found = scorer.recourse(client_id, lang=lang)
+    if score.decision != REFUSED and not found.options:
+        return None
     lines = [outcome_sentence(o.values, o.probability, score.threshold, o.decision, lang)
              for o in found.options]
     if found.message:
