@@ -491,7 +491,7 @@ class Scorer:
         real = self.score(client_id)
         target = self.threshold * (1 - margin)
         out = Recourse(real, target, lang=lang)
-        if real.probability <= target:
+        if real.decision == GRANTED and real.probability <= target:
             out.message = tr("recourse_granted", lang, t=percent(target, lang))
             return out
         application = self._application(pos)

@@ -187,3 +187,21 @@ def test_a_duration_cut_beyond_the_fixed_steps_is_found():
     assert values["AMT_CREDIT"] == base["AMT_CREDIT"]
     assert values["AMT_ANNUITY"] == pytest.approx(base["AMT_CREDIT"] / 7)
     assert change == pytest.approx((20.2 - 7) / 20.2)
+
+
+def test_a_client_exactly_on_the_threshold_is_refused_not_already_granted(scorer, refused,
+                                                                           monkeypatch):
+    """A probability equal to the threshold is refused (decide: p >= threshold); with no
+    safety margin the target is the threshold itself, and recourse said "already granted"."""
+    import dataclasses
+
+    cid = refused[0]
+    real = scorer.score(cid)
+    on = dataclasses.replace(real, probability=scorer.threshold, distance=0.0)
+    assert on.decision == "refused"
+    monkeypatch.setattr(scorer, "score", lambda client_id: on if client_id == cid
+                        else Scorer.score(scorer, client_id))
+    out = scorer.recourse(cid, margin=0.0, lang="en")
+    assert out.message != tr("recourse_granted", "en", t=percent(out.target, "en"))
+    assert all(o.decision == "granted" and o.probability < scorer.threshold
+               for o in out.options)
