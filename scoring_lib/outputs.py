@@ -17,6 +17,9 @@ Writers build their output in a *staging* path beside (or inside) the target, na
 SIGKILL, a power cut), never those of a live process; a ``.<name>.old-<pid>`` left by a
 replacement cut short between its two renames is renamed back when ``<name>`` is missing.
 :func:`deferred_interrupts` holds Ctrl-C and SIGTERM during such a commit of a few renames.
+:func:`atomic_file` (and :func:`write_atomic` for bytes or text) is that sequence for one
+file: staging file beside the target, permissions of a new file (the umask), rename under
+:func:`deferred_interrupts`, staging file removed if anything fails.
 """
 
 from __future__ import annotations
@@ -26,9 +29,10 @@ import os
 import re
 import shutil
 import signal
+import tempfile
 import threading
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 #: ``recognise(path)`` returns None when the project wrote ``path``, else why not (a clause
 #: such as "it holds no bundle.json").
@@ -174,6 +178,53 @@ def committed(path) -> None:
     COMMITTED.append(Path(path))
 
 
-__all__ = ["COMMITTED", "OutputError", "check_output_file", "check_output_folder",
-           "check_separate", "committed", "deferred_interrupts", "pid_alive", "staging_prefix",
-           "sweep_stale"]
+def current_umask() -> int:
+    """The process's umask, read without changing it where Linux tells it (``/proc``), so
+    that another thread never creates a file under a zero umask; elsewhere set and reset."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def atomic_file(path) -> Iterator[Path]:
+    """A staging file beside ``path`` for the caller to write (``with atomic_file(p) as
+    tmp: ...``). On a normal exit it gets a new file's permissions (``0o666`` less the
+    umask: ``mkstemp`` makes it private) and is renamed over ``path`` under
+    :func:`deferred_interrupts`, then recorded (:func:`committed`); on any exception it is
+    removed and ``path`` is left as it was. The folder of ``path`` must exist."""
+    path = Path(path)
+    fd, name = tempfile.mkstemp(prefix=staging_prefix(path.name), dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o666 & ~current_umask())
+        with deferred_interrupts():
+            os.replace(tmp, path)
+            committed(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_atomic(path, data: "bytes | str") -> Path:
+    """Write ``data`` (bytes, or text as UTF-8) to ``path`` with :func:`atomic_file`."""
+    with atomic_file(path) as tmp:
+        if isinstance(data, str):
+            tmp.write_text(data, encoding="utf-8")
+        else:
+            tmp.write_bytes(data)
+    return Path(path)
+
+
+__all__ = ["COMMITTED", "OutputError", "atomic_file", "check_output_file",
+           "check_output_folder", "check_separate", "committed", "current_umask",
+           "deferred_interrupts", "pid_alive", "staging_prefix", "sweep_stale", "write_atomic"]

@@ -249,3 +249,28 @@ def test_stale_staging_of_a_dead_process_is_swept_a_live_one_is_kept(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [live.name, legacy.name, "other"])
     assert (tmp_path / "other" / "bundle.json").exists()
+
+
+def test_write_atomic_replaces_whole_with_a_new_files_permissions_or_leaves_all_as_it_was(
+        tmp_path):
+    import os
+
+    from scoring_lib.outputs import atomic_file, current_umask, write_atomic
+
+    mask = os.umask(0o027)
+    try:
+        assert current_umask() == 0o027
+        target = tmp_path / "out.txt"
+        write_atomic(target, "première\n")
+        assert target.read_text(encoding="utf-8") == "première\n"
+        assert target.stat().st_mode & 0o777 == 0o640  # not mkstemp's private 0600
+        write_atomic(target, b"second")
+        assert target.read_bytes() == b"second"
+        with pytest.raises(RuntimeError, match="cut"):
+            with atomic_file(target) as tmp:
+                tmp.write_bytes(b"half")
+                raise RuntimeError("cut")
+        assert target.read_bytes() == b"second"  # untouched
+        assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]  # no staging file left
+    finally:
+        os.umask(mask)
