@@ -4,11 +4,9 @@ checked with :mod:`scoring_lib.outputs`' rules)."""
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
-from ..outputs import (OutputError, check_output_file, check_separate, committed,
-                       deferred_interrupts, staging_prefix, sweep_stale)
+from ..outputs import OutputError, check_output_file, check_separate, sweep_stale, write_atomic
 from .content import letter_content
 from .pdf import CREATOR, render
 
@@ -70,17 +68,4 @@ def write_letter(scorer, client_id, out, lang: str = "fr", out_arg: str = "--out
     out = check_letter_output(out, scorer.bundle.path, out_arg)
     data = client_letter(scorer, client_id, lang, **options)
     sweep_stale(out.parent)
-    fd, tmp = tempfile.mkstemp(prefix=staging_prefix(out.name), dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes it private (0600)
-        with deferred_interrupts():
-            os.replace(tmp, out)
-            committed(out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+    return write_atomic(out, data)
