@@ -4,9 +4,7 @@ scoring_lib.cli). Heavy imports happen in :func:`run`, so ``scoring --help`` sta
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from ..paths import DATA_RAW, DEMO_BUNDLE
@@ -71,38 +69,18 @@ def check_out(out) -> None:
     check_output_file(json_path(out), _json_refusal, "monitoring report in JSON")
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """``text`` into ``path`` by a staging file renamed over it, with the rules of
-    :mod:`scoring_lib.outputs` (as :func:`scoring_lib.letter.files.write_letter`)."""
-    from ..outputs import committed, deferred_interrupts, staging_prefix
-
-    fd, tmp = tempfile.mkstemp(prefix=staging_prefix(path.name), dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes it private (0600)
-        with deferred_interrupts():
-            os.replace(tmp, path)
-            committed(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_report(report: dict, out, lang: str = DEFAULT_LANG) -> Path:
     """Write the HTML page ``out`` and its JSON beside it (each atomically; the staging
     files of an interrupted run swept first)."""
     from ..bundle.store import jsonable
-    from ..outputs import sweep_stale
+    from ..outputs import sweep_stale, write_atomic
     from .report import report_html
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     sweep_stale(out.parent)
-    _write_atomic(json_path(out), json.dumps(jsonable(report), indent=1, allow_nan=False))
-    _write_atomic(out, report_html(report, lang))
+    write_atomic(json_path(out), json.dumps(jsonable(report), indent=1, allow_nan=False))
+    write_atomic(out, report_html(report, lang))
     return out
 
 
