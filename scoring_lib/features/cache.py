@@ -34,8 +34,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,8 +42,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..data.loader import find_table_files, load_tables
-from ..outputs import (check_output_file, check_separate, committed, deferred_interrupts,
-                       staging_prefix, sweep_stale)
+from ..outputs import atomic_file, check_output_file, check_separate, sweep_stale
 from .build import FEATURE_VERSION, FeatureSet, build_features
 from .metadata import metadata_from_records, metadata_records
 
@@ -95,25 +92,10 @@ def write_features(features: FeatureSet, path, fingerprint: str = "",
     table = table.replace_schema_metadata({**(table.schema.metadata or {}),
                                            META_KEY: json.dumps(info).encode()})
     sweep_stale(path.parent)
-    fd, tmp = tempfile.mkstemp(prefix=staging_prefix(path.name), dir=path.parent)
-    os.close(fd)
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private (0600)
+    with atomic_file(path) as tmp:
         pq.write_table(table, tmp, compression="zstd")
         del table
-        with deferred_interrupts():
-            os.replace(tmp, path)
-            committed(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def read_features(path) -> FeatureSet:
