@@ -330,3 +330,16 @@ def test_an_interruption_says_what_is_kept_and_how_to_finish(runs, tmp_path):
     assert interrupted_message(out) == (
         f"interrupted: 2 part(s) were written completely to {out / SCORES}; run the same "
         "command again to score the rest")
+
+
+def test_outputs_get_a_new_files_permissions_not_a_staging_files(runs):
+    """The parts, summary.json and the marker are readable as any file the user writes
+    (0666 less the umask), not private like the mkstemp file they were staged in."""
+    from scoring_lib.outputs import current_umask
+
+    out = runs[3]
+    files = [out / "batch.json", out / "summary.json", *sorted((out / SCORES).iterdir())]
+    assert len(files) == 5
+    want = oct(0o666 & ~current_umask())
+    assert {f.name: oct(f.stat().st_mode & 0o777) for f in files} == {f.name: want
+                                                                      for f in files}

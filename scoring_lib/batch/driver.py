@@ -20,14 +20,12 @@ import json
 import logging
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 from ..data.loader import find_table_files
 from ..decision import GRANTED
-from ..outputs import (check_output_folder, check_separate, committed, deferred_interrupts,
-                       staging_prefix, sweep_stale)
+from ..outputs import check_output_folder, check_separate, sweep_stale, write_atomic
 from . import PARTITION_CLIENTS
 from .errors import BatchError
 from .partition import PARTITIONS, applications_table, ensure_partitions
@@ -49,12 +47,7 @@ def batch_refusal(out: Path) -> str | None:
 
 
 def _write_json(path: Path, value: dict) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=staging_prefix(path.name), dir=path.parent)
-    with os.fdopen(fd, "w") as f:
-        f.write(json.dumps(value, indent=1) + "\n")
-    with deferred_interrupts():
-        os.replace(tmp, path)
-        committed(path)
+    write_atomic(path, json.dumps(value, indent=1) + "\n")
 
 
 def needed_tables(bundle) -> dict[str, list[str]]:

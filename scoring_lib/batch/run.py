@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +27,7 @@ import pyarrow.parquet as pq
 
 from ..data.schema import KEY, TARGET
 from ..decision import GRANTED
-from ..outputs import committed, deferred_interrupts, staging_prefix, sweep_stale
+from ..outputs import atomic_file, sweep_stale
 from .errors import BatchError
 from .partition import PARTITIONS, part_name
 
@@ -194,16 +192,8 @@ def write_part(frame: pd.DataFrame, path: Path, info: dict) -> None:
     table = pa.Table.from_pandas(frame, preserve_index=False)
     table = table.replace_schema_metadata({**(table.schema.metadata or {}),
                                            META_KEY: json.dumps(info).encode()})
-    fd, tmp = tempfile.mkstemp(prefix=staging_prefix(path.name), dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_file(path) as tmp:
         pq.write_table(table, tmp, compression="zstd")
-        with deferred_interrupts():
-            os.replace(tmp, path)
-            committed(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def part_info(path: Path) -> dict | None:
