@@ -1,7 +1,8 @@
 """Test helpers for ``scoring serve``: a free port, the server in a child process, the browser.
 
-Used by tests/test_serve.py (HTTP only) and tests/test_dashboard_e2e.py (Playwright driving
-Debian's chromium). The server runs in its own process group, so that stopping it also stops
+Used by tests/test_serve.py (HTTP only) and the browser tests (tests/test_dashboard_e2e.py and
+the others driving Debian's chromium with Playwright: :func:`serving`, :func:`open_dashboard`,
+:func:`wait_text`). The server runs in its own process group, so that stopping it also stops
 its kernels; its output goes to a log file that the tests print when they fail.
 """
 
@@ -17,6 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -201,6 +203,24 @@ class ServerProcess:
         self.stop()
 
 
+@contextmanager
+def serving(bundle, log: Path, ready_timeout: float = 120, **kwargs):
+    """``scoring serve`` on ``bundle`` (a free port unless ``port``, output in ``log``), ready to answer; on
+    any failure inside the block the last 4000 characters of its log go to stderr (past
+    pytest's capture); always stopped at the end. ``kwargs`` go to
+    :meth:`ServerProcess.scoring_serve` (``env``, ``token``, ``extra``...)."""
+    server = ServerProcess.scoring_serve(bundle, log, **kwargs)
+    server.start()
+    try:
+        server.wait_ready(timeout=ready_timeout)
+        yield server
+    except BaseException:
+        sys.__stderr__.write(server.log_text()[-4000:])
+        raise
+    finally:
+        server.stop()
+
+
 def browser_missing() -> str | None:
     """Why the browser tests cannot run here, or ``None``."""
     try:
@@ -241,3 +261,27 @@ STATE_JS = """() => {
   if (cells && cells.style.display !== 'none') return 'dashboard';
   return 'blank';
 }"""
+
+
+def open_dashboard(page, url: str, timeout_ms: float) -> None:
+    """Open the dashboard at ``url`` and wait (``timeout_ms``) until the score panel shows a
+    probability (digits in ``.sc-probability``)."""
+    page.goto(url, wait_until="commit")
+    probability = page.locator(".sc-probability")
+    probability.wait_for(state="visible", timeout=timeout_ms)
+    page.wait_for_function("t => /\\d/.test(t.textContent)", arg=probability.element_handle(),
+                           timeout=timeout_ms)
+
+
+def wait_text(page, css: str, predicate, what: str, timeout_s: float = 30.0) -> str:
+    """Poll the text of the first ``.css`` until ``predicate(text)``; return it. Otherwise an
+    AssertionError says what was awaited and the last text seen."""
+    deadline = time.monotonic() + timeout_s
+    text = ""
+    while time.monotonic() < deadline:
+        text = page.locator(f".{css}").first.inner_text()
+        if predicate(text):
+            return text
+        time.sleep(0.1)
+    raise AssertionError(f".{css}: {what} not seen within {timeout_s:.0f} s; "
+                         f"last text {text!r}")
