@@ -159,6 +159,24 @@ def _write_marker(out: Path, files, fmt: str) -> None:
     os.replace(tmp, out / MARKER)
 
 
+def _commit(out: Path, tmp: Path, fmt: str) -> None:
+    """Move the eight ``fmt`` files of the staging folder ``tmp`` into ``out`` (checked
+    again: the folder may have changed meanwhile), with the marker, interrupts held."""
+    check_synth_output(out)
+    new = [f"{name}.{fmt}" for name in TABLE_NAMES]
+    with deferred_interrupts():
+        # the marker lists old and new files while both may be present
+        _write_marker(out, _written_by_us(out) | set(new), fmt)
+        for name in TABLE_NAMES:
+            for other in FORMATS:  # our own stale file in the other format: ambiguous
+                stale = out / f"{name}.{other}"
+                if other != fmt and stale.exists():
+                    stale.unlink()
+            os.replace(tmp / f"{name}.{fmt}", out / f"{name}.{fmt}")
+        _write_marker(out, new, fmt)
+        committed(out)
+
+
 def synthesize(out: str | os.PathLike, n_clients: int, n_test: int = 0, seed: int = 0,
                fmt: str = "csv", progress=None) -> SynthReport:
     """Write the eight files into ``out`` (created if needed).
@@ -185,19 +203,7 @@ def synthesize(out: str | os.PathLike, n_clients: int, n_test: int = 0, seed: in
             if progress:
                 progress(name, len(frame))
             del frame
-        check_synth_output(out)  # again: the folder may have changed meanwhile
-        new = [f"{name}.{fmt}" for name in TABLE_NAMES]
-        with deferred_interrupts():
-            # the marker lists old and new files while both may be present
-            _write_marker(out, _written_by_us(out) | set(new), fmt)
-            for name in TABLE_NAMES:
-                for other in FORMATS:  # our own stale file in the other format: ambiguous
-                    stale = out / f"{name}.{other}"
-                    if other != fmt and stale.exists():
-                        stale.unlink()
-                os.replace(tmp / f"{name}.{fmt}", out / f"{name}.{fmt}")
-            _write_marker(out, new, fmt)
-            committed(out)
+        _commit(out, tmp, fmt)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     report.seconds = time.perf_counter() - start
@@ -271,17 +277,7 @@ def synthesize_slices(out, n_clients: int, n_test: int = 0, seed: int = 0, slice
         for w in writers.values():
             w.close()
         writers.clear()
-        check_synth_output(out)
-        new = [f"{name}.parquet" for name in TABLE_NAMES]
-        with deferred_interrupts():
-            _write_marker(out, _written_by_us(out) | set(new), "parquet")
-            for name in TABLE_NAMES:
-                stale = out / f"{name}.csv"
-                if stale.exists():
-                    stale.unlink()
-                os.replace(tmp / f"{name}.parquet", out / f"{name}.parquet")
-            _write_marker(out, new, "parquet")
-            committed(out)
+        _commit(out, tmp, "parquet")
     finally:
         for w in writers.values():
             w.close()
