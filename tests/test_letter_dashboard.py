@@ -13,13 +13,12 @@ from __future__ import annotations
 import base64
 import html
 import re
-import sys
 import time
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from serve_harness import ServerProcess, free_port, launch_chromium, require_browser
+from serve_harness import launch_chromium, open_dashboard, require_browser, serving
 
 from scoring_lib.decision import GRANTED, REFUSED
 from scoring_lib.words import tr
@@ -125,18 +124,8 @@ def test_a_failed_report_is_the_part_s_sentence(app, monkeypatch):
 @pytest.fixture(scope="module")
 def server(small_bundle):
     require_browser()
-    ARTIFACTS.mkdir(exist_ok=True)
-    server = ServerProcess.scoring_serve(small_bundle[0], ARTIFACTS / "letter-e2e-server.log",
-                                         port=free_port())
-    server.start()
-    try:
-        server.wait_ready(timeout=120)
+    with serving(small_bundle[0], ARTIFACTS / "letter-e2e-server.log") as server:
         yield server
-    except BaseException:
-        sys.__stderr__.write(server.log_text()[-4000:])
-        raise
-    finally:
-        server.stop()
 
 
 def download(page, client_id) -> bytes:
@@ -166,11 +155,7 @@ def test_the_browser_downloads_the_report_of_the_client_on_screen(server, small_
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR",
                                 accept_downloads=True)
         page.set_default_timeout(STEP_TIMEOUT_MS)
-        page.goto(server.base_url, wait_until="commit")
-        probability = page.locator(".sc-probability")
-        probability.wait_for(state="visible", timeout=LOAD_TIMEOUT_MS)
-        page.wait_for_function("t => /\\d/.test(t.textContent)",
-                               arg=probability.element_handle(), timeout=LOAD_TIMEOUT_MS)
+        open_dashboard(page, server.base_url, LOAD_TIMEOUT_MS)
         assert str(first) in page.locator(".sc-client-id").inner_text()
         data = download(page, first)
         assert data.startswith(b"%PDF-")
