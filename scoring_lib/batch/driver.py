@@ -112,7 +112,7 @@ def dashboard_line(client, local: bool) -> str:
     return f"Dask dashboard: {link}"
 
 
-def _run_jobs(client, todo, echo, stream) -> list[dict]:
+def _run_jobs(client, todo, stream) -> list[dict]:
     from distributed import as_completed
     from tqdm import tqdm
 
@@ -224,7 +224,7 @@ def run_batch(bundle, data, out, partitions: int | None = None, train: bool = Fa
                 where = c.scheduler.address
                 echo(f"Dask scheduler: {where} ({n_workers} worker(s))")
                 echo(dashboard_line(c, local=scheduler is None))
-                done = _run_jobs(c, todo, echo, stream if stream is not None else sys.stdout)
+                done = _run_jobs(c, todo, stream if stream is not None else sys.stdout)
                 task_seconds = sorted(r["seconds"] for r in done)
         scores = read_scores(out)
         granted = int((scores["decision"] == GRANTED).sum())

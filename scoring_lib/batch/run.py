@@ -120,7 +120,7 @@ def partition_features(job: Job):
     return build_features(_load_partition(job))
 
 
-def _empty_result(job: Job) -> pd.DataFrame:
+def _empty_result() -> pd.DataFrame:
     out = {KEY: np.empty(0, np.int64), "probability": np.empty(0), "decision":
            np.empty(0, object), "threshold": np.empty(0)}
     out.update({f"reason_{i}": np.empty(0, object) for i in range(1, REASONS + 1)})
@@ -165,7 +165,7 @@ def score_partition(job: Job) -> dict:
     start = time.perf_counter()
     bundle = _bundle(job.bundle, job.bundle_id)
     if job.clients == 0:
-        result = _empty_result(job)
+        result = _empty_result()
     else:
         X = partition_features(job).frame  # one row per application of the partition
         probability, shap = score_frame(bundle, X, job.threads)
