@@ -21,7 +21,7 @@ from unittest import mock
 
 import pytest
 import test_scoring
-from serve_harness import ServerProcess, free_port, launch_chromium, require_browser
+from serve_harness import launch_chromium, open_dashboard, require_browser, serving
 from test_dashboard_e2e import screenshot
 
 from scoring_lib.data.synth import generate_tables
@@ -85,18 +85,8 @@ def hostile(browser_available, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(hostile):
-    ARTIFACTS.mkdir(exist_ok=True)
-    server = ServerProcess.scoring_serve(hostile[0], ARTIFACTS / "dashboard-security-server.log",
-                                         port=free_port())
-    server.start()
-    try:
-        server.wait_ready(timeout=120)
+    with serving(hostile[0], ARTIFACTS / "dashboard-security-server.log") as server:
         yield server
-    except BaseException:
-        print(server.log_text()[-4000:])
-        raise
-    finally:
-        server.stop()
 
 
 def squash(text: str) -> str:
@@ -148,11 +138,7 @@ def test_hostile_levels_are_shown_as_text_and_never_run(server, hostile):
 
             page.on("dialog", on_dialog)
             page.add_init_script(PROBE)
-            page.goto(server.base_url, wait_until="commit")
-            probability = page.locator(".sc-probability")
-            probability.wait_for(state="visible", timeout=LOAD_TIMEOUT_MS)
-            page.wait_for_function("t => /\\d/.test(t.textContent)",
-                                   arg=probability.element_handle(), timeout=LOAD_TIMEOUT_MS)
+            open_dashboard(page, server.base_url, LOAD_TIMEOUT_MS)
             # the first client (hostile) is shown, and the table's first rows are hostile
             assert str(ids[0]) in squash(page.locator(".sc-client-id").inner_text())
             assert_nothing_injected(page, dialogs, "page load")
