@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import os
 import re
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from model_view_bundle import model_view_bundle
-from serve_harness import ServerProcess, free_port, launch_chromium, require_browser
+from serve_harness import launch_chromium, require_browser, serving, wait_text
 
 pytestmark = pytest.mark.slow
 
@@ -50,30 +48,9 @@ def served(tmp_path_factory):
     synthesize(work / "raw", 1500, 400, 3, "parquet")
     report = work / "monitoring.html"
     write_report(run_monitor(path, work / "raw"), report, "fr")
-    ARTIFACTS.mkdir(exist_ok=True)
     env = dict(os.environ, SCORING_MONITOR_REPORT=str(report.with_suffix(".json")))
-    server = ServerProcess.scoring_serve(path, ARTIFACTS / "model-view-e2e-server.log",
-                                         port=free_port(), env=env)
-    server.start()
-    try:
-        server.wait_ready(timeout=120)
+    with serving(path, ARTIFACTS / "model-view-e2e-server.log", env=env) as server:
         yield server, Scorer.from_bundle(path)
-    except BaseException:
-        sys.__stderr__.write(server.log_text()[-4000:])
-        raise
-    finally:
-        server.stop()
-
-
-def wait_text(page, css: str, predicate, what: str) -> str:
-    deadline = time.monotonic() + STEP_TIMEOUT_MS / 1000
-    text = ""
-    while time.monotonic() < deadline:
-        text = page.locator(f".{css}").first.inner_text()
-        if predicate(text):
-            return text
-        time.sleep(0.1)
-    raise AssertionError(f".{css}: {what} not seen; last text {text!r}")
 
 
 def drawn_lines(page, css: str) -> int:
