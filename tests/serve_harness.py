@@ -205,9 +205,9 @@ class ServerProcess:
 
 @contextmanager
 def serving(bundle, log: Path, ready_timeout: float = 120, **kwargs):
-    """``scoring serve`` on ``bundle`` (a free port unless ``port``, output in ``log``), ready to answer; on
-    any failure inside the block the last 4000 characters of its log go to stderr (past
-    pytest's capture); always stopped at the end. ``kwargs`` go to
+    """``scoring serve`` on ``bundle`` (a free port unless ``port``, output in ``log``), ready
+    to answer; on any failure inside the block the last 4000 characters of its log go to
+    stderr (past pytest's capture); always stopped at the end. ``kwargs`` go to
     :meth:`ServerProcess.scoring_serve` (``env``, ``token``, ``extra``...)."""
     server = ServerProcess.scoring_serve(bundle, log, **kwargs)
     server.start()
