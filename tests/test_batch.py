@@ -343,3 +343,21 @@ def test_outputs_get_a_new_files_permissions_not_a_staging_files(runs):
     want = oct(0o666 & ~current_umask())
     assert {f.name: oct(f.stat().st_mode & 0o777) for f in files} == {f.name: want
                                                                       for f in files}
+
+
+def test_an_empty_partition_gives_a_part_that_reads_with_the_others(setup, runs, tmp_path):
+    """A partition without clients (more partitions than clients hash into) writes a part
+    whose columns have the types of the others: ``OUT/scores/`` reads as one table with any
+    Parquet reader, as the README says."""
+    from scoring_lib.batch.run import Job, bundle_id, score_partition
+
+    path = setup[0]
+    folder = tmp_path / SCORES
+    shutil.copytree(runs[3] / SCORES, folder)
+    empty = folder / f"{part_name(3)}.parquet"
+    job = Job(3, str(tmp_path / "unused"), str(empty), str(path), bundle_id(path), "id",
+              "application_test", (), 0)
+    assert score_partition(job)["clients"] == 0
+    assert pq.read_schema(empty).remove_metadata() == pq.read_schema(
+        folder / f"{part_name(0)}.parquet").remove_metadata()
+    pd.testing.assert_frame_equal(pd.read_parquet(folder), read_scores(runs[3]))

@@ -121,12 +121,15 @@ def partition_features(job: Job):
 
 
 def _empty_result() -> pd.DataFrame:
-    out = {KEY: np.empty(0, np.int64), "probability": np.empty(0), "decision":
-           np.empty(0, object), "threshold": np.empty(0)}
-    out.update({f"reason_{i}": np.empty(0, object) for i in range(1, REASONS + 1)})
-    out.update({f"contribution_{i}": np.empty(0) for i in range(1, REASONS + 1)})
-    out["bundle_id"] = np.empty(0, object)
-    return pd.DataFrame(out)
+    """The part of a partition without clients: the columns of the others, their types
+    too (text as ``str``, which Parquet stores as the other parts' string type, not null)."""
+    def empty(column):
+        if column == KEY:
+            return pd.Series([], dtype=np.int64)
+        text = column in ("decision", "bundle_id") or column.startswith("reason_")
+        return pd.Series([], dtype="str" if text else np.float64)
+
+    return pd.DataFrame({c: empty(c) for c in COLUMNS})
 
 
 def score_frame(bundle, X: pd.DataFrame, threads: int = 1) -> tuple[np.ndarray, np.ndarray]:
