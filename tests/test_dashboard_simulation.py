@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import html
 import re
-import sys
-import time
+from contextlib import closing
 from pathlib import Path
 
 import bqplot as bq
 import numpy as np
 import pytest
-from serve_harness import ServerProcess, free_port, launch_chromium, require_browser
+from serve_harness import launch_chromium, open_dashboard, require_browser, serving, wait_text
 from test_dashboard_e2e import screenshot
 
 from scoring_lib.dashboard import build_app
@@ -434,18 +433,6 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def wait_text(page, css: str, predicate, what: str) -> str:
-    deadline = time.monotonic() + STEP_TIMEOUT_MS / 1000
-    text = ""
-    while time.monotonic() < deadline:
-        text = page.locator(f".{css}").first.inner_text()
-        if predicate(text):
-            return text
-        time.sleep(0.1)
-    raise AssertionError(f".{css}: {what} not seen within {STEP_TIMEOUT_MS / 1000:.0f} s; "
-                         f"last text {text!r}")
-
-
 @pytest.mark.slow
 def test_in_the_browser_an_option_brings_the_simulated_gauge_below_the_threshold(
         tiny_bundle, scorer, cases):
@@ -461,23 +448,11 @@ def test_in_the_browser_an_option_brings_the_simulated_gauge_below_the_threshold
     option = scorer.recourse(cid).options[0]
     sentence = outcome_sentence(option.values, option.probability, scorer.threshold,
                                 option.decision, "fr")
-    ARTIFACTS.mkdir(exist_ok=True)
-    server = ServerProcess.scoring_serve(tiny_bundle[0],
-                                         ARTIFACTS / "dashboard-simulation-server.log",
-                                         port=free_port())
-    server.start()
-    pw = browser = None
-    try:
-        server.wait_ready(timeout=120)
-        pw = sync_playwright().start()
-        browser = launch_chromium(pw)
+    with (serving(tiny_bundle[0], ARTIFACTS / "dashboard-simulation-server.log") as server,
+          sync_playwright() as pw, closing(launch_chromium(pw)) as browser):
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
         page.set_default_timeout(STEP_TIMEOUT_MS)
-        page.goto(server.base_url, wait_until="commit")
-        probability = page.locator(".sc-probability")
-        probability.wait_for(state="visible", timeout=LOAD_TIMEOUT_MS)
-        page.wait_for_function("t => /\\d/.test(t.textContent)",
-                               arg=probability.element_handle(), timeout=LOAD_TIMEOUT_MS)
+        open_dashboard(page, server.base_url, LOAD_TIMEOUT_MS)
         page.locator(".sc-search input").fill(str(cid))
         page.locator(".sc-search-button").click()
         wait_text(page, "sc-client-id", lambda t: str(cid) in squash(t), f"client {cid}")
@@ -530,12 +505,3 @@ def test_in_the_browser_an_option_brings_the_simulated_gauge_below_the_threshold
                   "the real probability back")
         assert squash(page.locator(".sc-sim-amt-credit input").input_value()) == squash(
             value_text(scorer.what_if(cid, {}).values[CREDIT], "amount", "fr"))
-    except BaseException:
-        sys.__stderr__.write(server.log_text()[-4000:])
-        raise
-    finally:
-        if browser is not None:
-            browser.close()
-        if pw is not None:
-            pw.stop()
-        server.stop()
