@@ -361,3 +361,28 @@ def test_an_empty_partition_gives_a_part_that_reads_with_the_others(setup, runs,
     assert pq.read_schema(empty).remove_metadata() == pq.read_schema(
         folder / f"{part_name(0)}.parquet").remove_metadata()
     pd.testing.assert_frame_equal(pd.read_parquet(folder), read_scores(runs[3]))
+
+
+def test_a_file_changed_while_partitioning_is_partitioned_again_on_the_next_run(setup,
+                                                                                tmp_path):
+    """The manifest holds the fingerprint of the files as they were read: a file touched
+    during partitioning makes the next run partition anew instead of reusing a mix."""
+    from scoring_lib.batch.partition import ensure_partitions, write_partitions
+    from scoring_lib.features.cache import input_fingerprint
+
+    data = tmp_path / "raw"
+    shutil.copytree(setup[1], data)
+    before, _ = input_fingerprint(data)
+    touched = []
+
+    def touch(table, rows):
+        if not touched:
+            os.utime(data / "bureau.parquet", ns=(time.time_ns(), time.time_ns() + 10**9))
+            touched.append(table)
+
+    manifest = write_partitions(data, tmp_path / "parts", 2, progress=touch)
+    assert touched and manifest["fingerprint"] == before != input_fingerprint(data)[0]
+    out = tmp_path / "out"
+    out.mkdir()
+    shutil.move(tmp_path / "parts", out / PARTITIONS)
+    assert ensure_partitions(data, out, 2)[1] is False  # not reused

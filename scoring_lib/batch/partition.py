@@ -205,6 +205,8 @@ def write_partitions(data, folder: Path, n: int, train: bool = False,
                                                          "; use --train to score "
                                                          "application_train instead"))
     apps_present = [t for t in APPLICATION_TABLES if t in files]
+    # the files as they are before reading: one changed meanwhile is partitioned anew later
+    fingerprint, _ = input_fingerprint(data)
     folder.mkdir(parents=True)
     for p in range(n):
         (folder / part_name(p)).mkdir()
@@ -289,7 +291,6 @@ def write_partitions(data, folder: Path, n: int, train: bool = False,
         if progress:
             progress("bureau_balance", rows["bureau_balance"])
 
-    fingerprint, _ = input_fingerprint(data)
     manifest = {"format": FORMAT, "id": partition_set_id(fingerprint, n, scored),
                 "hash": HASH, "partitions": n, "applications": scored,
                 "fingerprint": fingerprint, "tables": list(rows), "clients": clients,
