@@ -59,6 +59,11 @@ def cmd_batch(args) -> dict:
     from scoring_lib.batch import run_batch
 
     if args.fresh and Path(args.out).exists():
+        from scoring_lib.batch.driver import batch_refusal
+
+        refusal = batch_refusal(Path(args.out))
+        if refusal is not None:  # --fresh deletes only a batch output, never another folder
+            raise SystemExit(f"bench_batch: --fresh: {args.out} is left untouched ({refusal})")
         shutil.rmtree(args.out)
     with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
                       host="127.0.0.1", dashboard_address="127.0.0.1:0",

@@ -386,3 +386,16 @@ def test_a_file_changed_while_partitioning_is_partitioned_again_on_the_next_run(
     out.mkdir()
     shutil.move(tmp_path / "parts", out / PARTITIONS)
     assert ensure_partitions(data, out, 2)[1] is False  # not reused
+
+
+def test_bench_fresh_deletes_only_a_batch_output(tmp_path):
+    out = tmp_path / "not-a-batch"
+    out.mkdir()
+    (out / "keep.txt").write_text("keep me")
+    proc = subprocess.run([sys.executable, str(REPO / "bench" / "bench_batch.py"), "batch",
+                           "--bundle", str(tmp_path / "none"), "--data", str(tmp_path),
+                           "--out", str(out), "--fresh"], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode != 0
+    assert f"--fresh: {out} is left untouched (it holds no batch.json" in proc.stderr
+    assert (out / "keep.txt").read_text() == "keep me"
