@@ -26,7 +26,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..data.schema import KEY, TARGET
-from ..decision import GRANTED
 from ..outputs import atomic_file, sweep_stale
 from .errors import BatchError
 from .partition import PARTITIONS, part_name
@@ -162,7 +161,7 @@ def reason_codes(shap: np.ndarray, names: list[str], k: int = REASONS):
 
 
 def score_partition(job: Job) -> dict:
-    """Score one partition and write its part (see the module docstring); returns counts."""
+    """Score one partition and write its part (see the module docstring); returns its clients and seconds."""
     import time
 
     start = time.perf_counter()
@@ -185,8 +184,7 @@ def score_partition(job: Job) -> dict:
     write_part(result, Path(job.out), {"bundle_id": job.bundle_id,
                                        "partitions_id": job.partitions_id,
                                        "partition": job.index, "rows": len(result)})
-    granted = int((result["decision"] == GRANTED).sum())
-    return {"partition": job.index, "clients": len(result), "granted": granted,
+    return {"partition": job.index, "clients": len(result),
             "seconds": time.perf_counter() - start}
 
 
