@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from serve_harness import ServerProcess, free_port, launch_chromium, require_browser
+from serve_harness import launch_chromium, open_dashboard, require_browser, serving, wait_text
 from test_scoring import build_tiny_bundle
 
 from scoring_lib.cli import main as cli_main
@@ -69,17 +69,10 @@ def bundle(browser_available, tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(bundle):
     """``scoring serve`` on the tiny bundle (preheated kernel, as ``make dashboard``)."""
-    ARTIFACTS.mkdir(exist_ok=True)
     started = time.monotonic()
-    server = ServerProcess.scoring_serve(bundle, ARTIFACTS / "dashboard-e2e-server.log",
-                                         port=free_port())
-    server.start()
-    try:
-        server.wait_ready(timeout=120)
+    with serving(bundle, ARTIFACTS / "dashboard-e2e-server.log") as server:
         print(f"server answering in {time.monotonic() - started:.1f} s")
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -116,11 +109,7 @@ def session(server, scorer):
             (m.text, m.location.get("url", ""))) if m.type == "error" else None)
         page.on("pageerror", lambda exc: errors.append((f"uncaught: {exc}", "")))
         started = time.monotonic()
-        page.goto(server.base_url, wait_until="commit")
-        probability = page.locator(".sc-probability")
-        probability.wait_for(state="visible", timeout=LOAD_TIMEOUT_MS)
-        page.wait_for_function("t => /\\d/.test(t.textContent)", arg=probability.element_handle(),
-                               timeout=LOAD_TIMEOUT_MS)
+        open_dashboard(page, server.base_url, LOAD_TIMEOUT_MS)
         state = {"page": page, "errors": errors, "load_s": time.monotonic() - started}
         yield state
     finally:
@@ -136,19 +125,6 @@ def page(session):
 # ------------------------------------------------------------------------------- helpers
 def text_of(page, css: str) -> str:
     return page.locator(f".{css}").first.inner_text()
-
-
-def wait_text(page, css: str, predicate, what: str, timeout_ms: int = STEP_TIMEOUT_MS) -> str:
-    """Poll the text of ``.css`` until ``predicate(text)``; AssertionError says what."""
-    deadline = time.monotonic() + timeout_ms / 1000
-    text = ""
-    while time.monotonic() < deadline:
-        text = text_of(page, css)
-        if predicate(text):
-            return text
-        time.sleep(0.1)
-    raise AssertionError(f".{css}: {what} not seen within {timeout_ms / 1000:.0f} s; "
-                         f"last text {text!r}")
 
 
 def submit_id(page, client_id, enter: bool = False) -> None:
