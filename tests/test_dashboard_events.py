@@ -137,8 +137,9 @@ def check(app, scorer, when: str) -> None:
             assert panel.shown_client == cid, f"{when}: {panel.name} shows " \
                                               f"{panel.shown_client}, the state {cid}"
     lang = state.lang
-    assert app.score.probability.value == probability_text(scorer.score(cid).probability,
-                                                           lang), when
+    score = scorer.score(cid)  # as many decimals as tell it from the threshold
+    assert app.score.probability.value == probability_text(score.probability, lang,
+                                                           versus=score.threshold), when
     assert str(cid) in text_of(app.score.client_id), when
     assert app.lang_toggle.value == lang and app.search.lang == lang, when
     assert app.comparison.reference.value == state.reference, when

@@ -111,7 +111,8 @@ def check_page(app, scorer, when: str) -> None:
     assert state.failed == (), when
     cid, lang = state.client_id, state.lang
     real = scorer.score(cid)
-    assert app.score.probability.value == percent(real.probability, lang), when
+    assert app.score.probability.value == percent(real.probability, lang,
+                                                  versus=real.threshold), when
     assert sim.shown_client == cid, when
     assert (sim.body in sim.children) == sim.opened, when  # laid out only while open
     if not sim.opened:
