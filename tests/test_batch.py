@@ -399,3 +399,21 @@ def test_bench_fresh_deletes_only_a_batch_output(tmp_path):
     assert proc.returncode != 0
     assert f"--fresh: {out} is left untouched (it holds no batch.json" in proc.stderr
     assert (out / "keep.txt").read_text() == "keep me"
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_a_column_of_the_wrong_type_is_named(setup, tmp_path, fmt):
+    from scoring_lib.batch.partition import write_partitions
+
+    data = tmp_path / "raw"
+    shutil.copytree(setup[1], data)
+    frame = pd.read_parquet(data / "application_test.parquet")
+    frame["AMT_CREDIT"] = frame["AMT_CREDIT"].astype(str)
+    frame.loc[3, "AMT_CREDIT"] = "abc"
+    (data / "application_test.parquet").unlink()
+    path = data / f"application_test.{fmt}"
+    frame.to_parquet(path) if fmt == "parquet" else frame.to_csv(path, index=False)
+    with pytest.raises(BatchError) as info:
+        write_partitions(data, tmp_path / "parts", 2)
+    assert str(info.value).startswith(f"{path}: column AMT_CREDIT cannot be read as numbers (")
+    assert "'abc'" in str(info.value)

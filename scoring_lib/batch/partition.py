@@ -100,6 +100,43 @@ def _unreadable(path: Path, data, exc) -> BatchError:
                       "for the lines at fault")
 
 
+def _wrong_type(path: Path, data, column: str, kind: pa.DataType, exc) -> BatchError:
+    what = "text" if pa.types.is_string(kind) else "numbers"
+    return BatchError(f"{path}: column {column} cannot be read as {what} "
+                      f"({str(exc).splitlines()[0]}); run `scoring check --data {data}` for "
+                      "the lines at fault")
+
+
+def _csv_column(path: Path, fmt: str, exc) -> str | None:
+    """The name of the column a CSV conversion error gives by number ("In CSV column #7")."""
+    import csv
+    import re
+
+    match = re.search(r"In CSV column #(\d+)", str(exc))
+    if not match:
+        return None
+    try:
+        with dg.open_binary(path, fmt) as raw:
+            line = raw.read(1 << 20).split(b"\n", 1)[0]  # the header line
+        header = next(csv.reader([line.decode("utf-8-sig").rstrip("\r")]))
+        return header[int(match[1])]
+    except Exception:  # the message without the name is still right
+        return None
+
+
+def _cast(batch: pa.RecordBatch, target: pa.Schema, path: Path, data) -> pa.RecordBatch:
+    """``batch`` in the types of ``target``; a column that does not convert is named."""
+    try:
+        return batch.cast(target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        for field in target:
+            try:
+                batch.column(field.name).cast(field.type)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+                raise _wrong_type(path, data, field.name, field.type, exc) from None
+        raise
+
+
 def stream(name: str, path: Path, data, columns=None):
     """Batches (``pa.RecordBatch``) of the table ``name`` in ``path``, with ``columns``
     (default: all the schema's), typed as :func:`_schema` says."""
@@ -116,7 +153,7 @@ def stream(name: str, path: Path, data, columns=None):
                 raise BatchError(f"{path}: no column(s) {', '.join(missing[:5])} (expected "
                                  f"the {name} table's columns)")
             for batch in parquet.iter_batches(batch_size=rows, columns=columns):
-                yield batch.select(columns).cast(target)
+                yield _cast(batch.select(columns), target, path, data)
             return
         with dg.open_binary(path, fmt) as raw:
             reader = pacsv.open_csv(
@@ -130,6 +167,9 @@ def stream(name: str, path: Path, data, columns=None):
     except DataError as exc:
         raise BatchError(str(exc)) from None
     except (OSError, pa.ArrowException, ValueError) as exc:
+        column = _csv_column(path, fmt, exc) if fmt != "parquet" else None
+        if column in target.names:
+            raise _wrong_type(path, data, column, target.field(column).type, exc) from None
         raise _unreadable(path, data, exc) from None
 
 
