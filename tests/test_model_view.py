@@ -227,3 +227,45 @@ def test_the_modelling_notebook_beeswarm_by_variable(mv):
     # mean |sum| per variable: 0.2 for EXT_SOURCE_3, (0.5 + 2 + 0.6) / 3 for the other,
     # coloured by its feature of larger mean |SHAP| (MAX: 0.7 against 0.67)
     assert widths == pytest.approx([0.2, 3.1 / 3])
+
+
+def test_the_tab_is_prepared_with_the_page_and_the_first_selection_only_shows_it(mv):
+    """The figures exist (with their data and texts) once the page is made, so that the
+    first click sends no new widget; a language change before that click reaches them; a
+    statistics file the figures cannot be made from leaves the rest of the page working."""
+    import ipywidgets as W
+
+    from scoring_lib.dashboard.app import build_app
+
+    app = build_app(mv[3], lang="fr")
+    tab = app.model_tab
+    assert tab.prepared and not tab.built and len(tab.children) == 2
+    assert tab.f_cost.title == "Coût attendu selon le seuil"
+    app.set_lang("en")                       # before the tab is ever selected
+    assert tab.f_cost.title == "Expected cost by threshold"
+    before = set(W.widgets.widget._instances)
+    app.tabs.selected_index = 1              # the person clicks on Model
+    assert tab.built and set(W.widgets.widget._instances) == before   # nothing new to send
+    assert tab.children[3].children[0] is tab.f_cost
+    assert "Expected cost" in tab.summary.value and tab.simulated["is_bank"]
+    app.tabs.selected_index = 0
+    tab.simulate(0)                          # still the same figures, moved in place
+    assert tab.children[3].children[0] is tab.f_cost and not tab.simulated["is_bank"]
+
+
+def test_a_model_tab_that_cannot_be_made_leaves_the_page_working(mv, monkeypatch, caplog):
+    from scoring_lib.dashboard import model_view
+    from scoring_lib.dashboard.app import build_app
+
+    broken = dict(read_model_view(mv[3].bundle))
+    broken["thresholds"] = {}                # no grid: the figures cannot be made
+    monkeypatch.setattr(model_view, "read_model_view", lambda _bundle: broken)
+    app = build_app(mv[3], lang="en")
+    tab = app.model_tab
+    assert not tab.prepared and tab.view is None
+    assert "could not be built" in caplog.text
+    assert not app.state.failed                  # the client view opens as usual
+    assert app.show_client(int(mv[3].client_ids[1]))
+    app.tabs.selected_index = 1                  # the failure is said when the tab is shown
+    assert not tab.built and "has no model statistics" in tab.missing.value
+    assert app.state.failed == ("model",) and "model" in app.message.value

@@ -105,37 +105,57 @@ class ModelTab(W.VBox):
         self.monitoring.add_class("sc-model-monitoring")
         self.missing = W.HTML()
         self.missing.add_class("sc-model-missing")
-        #: the figures and the slider exist (built when the tab is first shown: a bqplot
-        #: figure drawn in a hidden tab has no size, and the page would wait for it)
+        #: the figures and the slider exist, as widget models with their data and texts
+        #: (made here, while the kernel prepares the page, so that the first click only
+        #: has them drawn)
+        self.prepared = False
+        #: the figures and the slider are shown (attached when the tab is first selected:
+        #: a bqplot figure drawn in a hidden tab has no size, and the page would wait)
         self.built = False
+        self.unsaid_failure = False
         self.children = ([self.title, self.missing, self.monitoring] if self.view is None
                          else [self.title, self.headline])
         state.observe(self._lang_changed, "lang")
         self.set_texts(state.lang)
+        self._prepare()
 
     def tab_selected(self, change) -> None:
-        """For the Tab holding this one (``observe(..., "selected_index")``): build on the
-        first time it is shown."""
+        """For the Tab holding this one (``observe(..., "selected_index")``): show the
+        figures on the first time it is selected."""
         children = change["owner"].children
         index = change["new"]
         if index is not None and 0 <= index < len(children) and children[index] is self:
             self.show()
 
     def show(self) -> None:
-        """Build the figures and the slider (once; a failure is said as this part's)."""
-        if self.built or self.view is None:
+        """Show the figures and the slider (once); a failure to make them is said now, as
+        this part's."""
+        self._prepare()
+        if self.unsaid_failure:
+            self.unsaid_failure = False
+            self.state.fail(self.name)
+        if self.built or not self.prepared:
+            return
+        self.children = self.full_children
+        self.built = True
+
+    def _prepare(self) -> None:
+        """Make the figures and the slider with their texts, not shown yet (once; a failure
+        is logged, and said when the tab is shown)."""
+        if self.prepared or self.view is None:
             return
         try:
             self._build()
-            self.built = True
+            self.prepared = True
             self.set_texts(self.state.lang)
         except Exception:  # noqa: BLE001 - the rest of the page still works
+            self.prepared = False
             log.exception("dashboard: the model tab could not be built from %s",
                           self.scorer.bundle.path)
             self.view = None
             self.children = [self.title, self.missing, self.monitoring]
             self.set_texts(self.state.lang)
-            self.state.fail(self.name)
+            self.unsaid_failure = True
 
     # ---------------------------------------------------------------------- building
     def _build(self) -> None:
@@ -164,7 +184,7 @@ class ModelTab(W.VBox):
                            self.summary, self.key])
         controls.add_class("sc-card")
         row = W.Layout(width="100%")
-        self.children = [
+        self.full_children = [
             self.title, self.headline, controls,
             W.HBox([self.f_cost, self.f_approval], layout=row),
             W.HBox([self.f_roc, self.f_pr], layout=row),
@@ -377,7 +397,7 @@ class ModelTab(W.VBox):
         self.headline.value = tag("p", esc(tr(
             "model_headline", lang, n=number(v["n_oof"], 0, lang),
             auc=number(roc["auc"], 3, lang), threshold=percent(v["threshold"], lang, 2))))
-        if not self.built:
+        if not self.prepared:
             return
         self.reset.description = tr("slider_reset", lang)
         self.note.value = esc(tr("simulation_note", lang,
