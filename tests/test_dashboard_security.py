@@ -152,6 +152,12 @@ def test_hostile_levels_are_shown_as_text_and_never_run(server, hostile):
             wait_text(page, "sc-results-count", lambda t: f"{HOSTILE_CLIENTS}client" in squash(t),
                       f"{HOSTILE_CLIENTS} matching clients")
             picks = page.locator(".sc-results .sc-pick:visible")
+            # the count is said before the rows are replaced: wait for the rows themselves
+            # (reading the old page's 7th row once timed out in CI when it went away)
+            page.wait_for_function(
+                "n => [...document.querySelectorAll('.sc-results .sc-pick')]"
+                ".filter(e => e.offsetParent !== null).length === n",
+                arg=HOSTILE_CLIENTS, timeout=STEP_TIMEOUT_MS)
             shown = [int(squash(picks.nth(i).inner_text())) for i in range(picks.count())]
             assert shown == ids
             assert page.locator(".sc-message").inner_text().strip() == ""
