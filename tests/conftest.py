@@ -27,6 +27,15 @@ def small_bundle(tmp_path_factory):
                              test_clients=50)
 
 
+@pytest.fixture(scope="module")
+def scorer(tiny_bundle):
+    """A :class:`~scoring_lib.scoring.Scorer` on the tiny bundle, one per test module (a
+    module may define its own ``scorer``, e.g. with other options)."""
+    from scoring_lib.scoring import Scorer
+
+    return Scorer.from_bundle(tiny_bundle[0])
+
+
 @pytest.fixture
 def error_line(capsys):
     """``error_line()``: the one line a CLI command wrote to stderr since the last read,

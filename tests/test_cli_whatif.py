@@ -7,13 +7,8 @@ import json
 import pytest
 
 from scoring_lib.cli import main
-from scoring_lib.scoring import RECOURSE_MARGIN, Scorer
+from scoring_lib.scoring import RECOURSE_MARGIN
 from scoring_lib.words import percent
-
-
-@pytest.fixture(scope="module")
-def scorer(tiny_bundle):
-    return Scorer.from_bundle(tiny_bundle[0])
 
 
 @pytest.fixture(scope="module")

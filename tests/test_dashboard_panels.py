@@ -35,11 +35,6 @@ CONTRACT_CLASSES = (
     "sc-results", "sc-pick", "sc-page-prev", "sc-page-next", "sc-page-label", "sc-reference")
 
 
-@pytest.fixture(scope="module")
-def scorer(tiny_bundle):
-    return Scorer.from_bundle(tiny_bundle[0])
-
-
 @pytest.fixture
 def app(scorer):
     return build_app(scorer)

@@ -42,11 +42,6 @@ STEP_TIMEOUT_MS = 30_000
 
 
 @pytest.fixture(scope="module")
-def scorer(tiny_bundle):
-    return Scorer.from_bundle(tiny_bundle[0])
-
-
-@pytest.fixture(scope="module")
 def cases(scorer):
     """``{"options": id, "none": id, "granted": id}``, asked of the library: the refused
     client closest to the threshold with at least two options, a refused client without

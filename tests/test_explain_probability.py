@@ -92,11 +92,6 @@ def test_the_map_is_the_calibrators_transform_of_the_sigmoid(record):
 
 
 # ------------------------------------------------------------------------ the Explanation
-@pytest.fixture(scope="module")
-def scorer(tiny_bundle):
-    return Scorer.from_bundle(tiny_bundle[0])
-
-
 def test_the_explanation_adds_up_to_the_displayed_probability(scorer):
     """For every client: the groups' points add up to the probability the page shows minus
     the average client's, to 1e-9; the end of the path is that probability (calibration

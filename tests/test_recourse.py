@@ -14,11 +14,6 @@ from scoring_lib.words import percent, tr
 
 
 @pytest.fixture(scope="module")
-def scorer(tiny_bundle):
-    return Scorer.from_bundle(tiny_bundle[0])
-
-
-@pytest.fixture(scope="module")
 def refused(scorer):
     """The refused clients, closest to the threshold first."""
     c = scorer.clients

@@ -18,11 +18,6 @@ from scoring_lib.words import tr
 
 
 @pytest.fixture(scope="module")
-def scorer(tiny_bundle):
-    return Scorer.from_bundle(tiny_bundle[0])
-
-
-@pytest.fixture(scope="module")
 def some_ids(scorer):
     ids = scorer.client_ids.to_numpy()
     return [int(ids[0]), int(ids[len(ids) // 3]), int(ids[len(ids) // 2]), int(ids[-1])]
