@@ -546,6 +546,31 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "No monitoring report for this scoring bundle. Run “scoring monitor "
                         "--bundle {bundle} --out {report}” to produce one: it will show "
                         "here."),
+    # the model tab's jargon, each said once in plain words beside where it is used
+    "gloss_auc": ("AUC : probabilité que le modèle classe un client défaillant au-dessus d'un "
+                  "client qui rembourse (0,5 = hasard, 1 = parfait).",
+                  "AUC: the probability that the model ranks a client who defaults above a "
+                  "client who repays (0.5 = chance, 1 = perfect)."),
+    "gloss_shap": ("|SHAP| : de combien une variable déplace en moyenne le score d'un client, "
+                   "vers le haut ou vers le bas (sa contribution, sans son signe).",
+                   "|SHAP|: how far a variable moves a client's score on average, up or "
+                   "down (its contribution, without its sign)."),
+    "gloss_log_odds": ("log-odds : l'échelle interne du modèle, sur laquelle les contributions "
+                       "s'additionnent ; 0 correspond à une probabilité de 50 %, et chaque "
+                       "point de plus multiplie la cote du défaut par 2,7 environ.",
+                       "log-odds: the model's internal scale, on which contributions add "
+                       "up; 0 means a probability of 50%, and each extra point multiplies "
+                       "the odds of default by about 2.7."),
+    "gloss_psi": ("PSI (indice de stabilité de la population) : l'écart entre la répartition "
+                  "d'une variable chez les nouvelles demandes et chez les clients "
+                  "d'apprentissage (0 = la même).",
+                  "PSI (population stability index): how far a variable's distribution "
+                  "among the new applications is from its distribution among the training "
+                  "clients (0 = the same)."),
+    # a drifting variable: its label for a person, its name in the data for a data scientist
+    "monitor_feature": ("{label} ({code}) : PSI {psi}, {band}",
+                        "{label} ({code}): PSI {psi}, {band}"),
+    "monitor_code": ("Nom dans les données", "Name in the data"),
 }
 
 
