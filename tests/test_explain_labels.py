@@ -56,8 +56,14 @@ def test_every_built_feature_is_labelled_in_both_languages(synthetic_features, d
 def test_labels_of_one_variable_are_told_apart(dictionary):
     """Features of one (table, column) differ by aggregation, subset or level, and their
     labels say which (not only a distinct suffix)."""
-    dpd = dictionary[dictionary["group"] == "installments_payments:DPD"]
+    dpd = dictionary[(dictionary["group"] == "installments_payments:DPD")
+                     & (dictionary["subset"] == "all")]
     assert sorted(dpd["label_fr"].str.split(" ").str[0]) == ["Maximum", "Moyenne", "Total"]
+    recent = dictionary.loc[["INSTAL_6M_DPD_MEAN", "INSTAL_12M_DPD_MEAN", "INSTAL_DPD_TREND"]]
+    assert "dues ces 6 derniers mois)" in recent["label_fr"].iloc[0]
+    assert "in the last 12 months)" in recent["label_en"].iloc[1]
+    assert recent["label_fr"].iloc[2].startswith("Évolution des jours de retard sur les 12 ")
+    assert set(recent["group"]) == {"installments_payments:DPD"}  # one variable for a person
     debt = dictionary.loc[["BURO_AMT_CREDIT_SUM_DEBT_SUM", "ACTIVE_AMT_CREDIT_SUM_DEBT_SUM",
                            "CLOSED_AMT_CREDIT_SUM_DEBT_SUM"], "label_fr"]
     assert "en cours" in debt.iloc[1] and "clos" in debt.iloc[2]
@@ -73,9 +79,12 @@ def test_group_labels_one_per_variable(dictionary):
         labels = groups[f"group_label_{lang}"]
         assert labels.is_unique
         assert not [t for t in labels if leaks(t)]
-    # every application column and ratio is its own variable, with its own label
+    # every application column and ratio is its own variable, with its own label; the
+    # combinations of the external scores are one variable
     app = dictionary[dictionary["table"] == "application"]
-    assert (app["group_label_fr"] == app["label_fr"]).all()
+    ext = app["group"] == "application:EXT_SOURCES"
+    assert (app.loc[~ext, "group_label_fr"] == app.loc[~ext, "label_fr"]).all()
+    assert ext.sum() == 7 and set(app.loc[ext, "group_label_fr"]) == {"Scores externes combinés"}
 
 
 @pytest.mark.parametrize("feature, fr, en", [

@@ -395,10 +395,17 @@ def _reference(tables, meta: pd.Series) -> pd.Series:
     filters = {"active": ("CREDIT_ACTIVE", "Active"), "closed": ("CREDIT_ACTIVE", "Closed"),
                "approved": ("NAME_CONTRACT_STATUS", "Approved"),
                "refused": ("NAME_CONTRACT_STATUS", "Refused")}
+    dates = {"bureau": "DAYS_CREDIT", "previous_application": "DAYS_DECISION",
+             "installments_payments": "DAYS_INSTALMENT"}  # else MONTHS_BALANCE
+    windows = {"last_6m": (-182, -6), "last_12m": (-365, -12)}
     frame = tables[meta["table"]]
     if meta["subset"] in filters:
         column, level = filters[meta["subset"]]
         frame = frame[frame[column] == level]
+    if meta["subset"] in windows:
+        days, months = windows[meta["subset"]]
+        date = dates.get(meta["table"], "MONTHS_BALANCE")
+        frame = frame[frame[date] >= (months if date == "MONTHS_BALANCE" else days)]
     values = frame[meta["column"]].astype(float)
     spec = get_spec(meta["table"]).column(meta["column"])
     if spec.sentinel is not None:
@@ -450,7 +457,7 @@ def test_only_application_train():
     features = build_features(tables)
     assert list(features.frame["SK_ID_CURR"]) == [101, 102, 103]
     assert set(features.metadata["table"]) == {"application"}
-    assert len(features.feature_names) == len(get_spec("application_train").columns) - 2 + 6
+    assert len(features.feature_names) == len(get_spec("application_train").columns) - 2 + 18
 
 
 def test_bad_inputs_are_named():
@@ -497,13 +504,18 @@ def test_metadata_fields_are_consistent(tiny):
         assert row["kind"] in ("numeric", "categorical")
         if table == "application":
             assert row["subset"] is None and row["level"] is None, name
-            assert row["aggregation"] in (None, "ratio"), name
+            assert row["aggregation"] in (None, "ratio", "combination"), name
+            assert (row["aggregation"] is None) == (row["derived_from"] == [row["column"]])
             continue
         assert name.startswith(prefixes[table]), name
         assert row["aggregation"] in AGGREGATIONS and row["subset"] in SUBSETS, name
-        assert re.fullmatch(r"[A-Z0-9_]+_(MIN|MAX|MEAN|SUM|VAR|COUNT|NUNIQUE)|.+_SHARE", name)
-        assert (row["level"] is not None) == ("share" in (row["aggregation"],
-                                                          row["inner_aggregation"])), name
+        assert re.fullmatch(r"[A-Z0-9_]+_(MIN|MAX|MEAN|SUM|VAR|COUNT|NUNIQUE|TREND|LAST)"
+                            r"|.+_(SHARE|COUNT|LAST)", name)
+        by_level = ("share" in (row["aggregation"], row["inner_aggregation"])
+                    or (row["aggregation"] in ("count", "last") and row["column"] != "ROWS"
+                        and row["column"] in names[table]
+                        and get_spec(table).column(row["column"]).kind == "cat"))
+        assert (row["level"] is not None) == by_level, name
         if row["level"] is not None:
             assert row["level"] in get_spec(table).column(row["column"]).levels, name
         assert (row["inner_aggregation"] is not None) == (table == "bureau_balance"), name
@@ -512,5 +524,5 @@ def test_metadata_fields_are_consistent(tiny):
 
 def test_feature_count_by_family(tiny):
     counts = tiny.metadata.groupby("table", sort=False).size().to_dict()
-    assert counts["application"] == 126
-    assert sum(counts.values()) == len(tiny.feature_names) > 650
+    assert counts["application"] == 138  # 124 columns, 9 ratios, 9 combinations
+    assert sum(counts.values()) == len(tiny.feature_names) == 759

@@ -1,4 +1,4 @@
-"""Hand-written labels of the application columns and of the six application ratios.
+"""Hand-written labels of the application columns, ratios and combinations.
 
 One :class:`Word` per feature of the application table: a short French and English label
 (what an advisor would say to a client), the grammatical gender of the French label (``"m"``
@@ -167,7 +167,52 @@ RATIOS: dict[str, Word] = {
                        "Repayment rate (annuity relative to the loan amount)", "m", "ratio"),
     "GOODS_PRICE_CREDIT_PERC": _w("Part du crédit qui finance le bien",
                                   "Share of the loan that pays for the goods", "f", "ratio"),
+    "CREDIT_TERM": _w("Durée du crédit demandé (montant rapporté à la mensualité)",
+                      "Duration of the requested loan (amount relative to the annuity)", "f",
+                      "months"),
+    "DAYS_ID_PUBLISH_PERC": _w("Ancienneté de la pièce d'identité rapportée à l'âge",
+                               "Age of the identity document relative to age", "f", "ratio"),
+    "DAYS_LAST_PHONE_CHANGE_PERC": _w("Temps depuis le changement de téléphone rapporté à l'âge",
+                                      "Time since the phone changed relative to age", "m",
+                                      "ratio"),
 }
+
+#: the combinations of scoring_lib.features.application (aggregation "combination")
+COMBINATIONS: dict[str, Word] = {
+    "EXT_SOURCES_MEAN": _w("Moyenne des scores externes", "Average of the external scores",
+                           "f", "score"),
+    "EXT_SOURCES_MIN": _w("Plus faible des scores externes", "Lowest external score", "m",
+                          "score"),
+    "EXT_SOURCES_MAX": _w("Plus élevé des scores externes", "Highest external score", "m",
+                          "score"),
+    "EXT_SOURCES_PROD": _w("Produit des trois scores externes",
+                           "Product of the three external scores", "m", "score"),
+    "EXT_SOURCES_WEIGHTED": _w("Moyenne pondérée des scores externes (poids 2, 1, 3)",
+                               "Weighted average of the external scores (weights 2, 1, 3)",
+                               "f", "score"),
+    "EXT_SOURCES_STD": _w("Écart entre les scores externes (écart type)",
+                          "Spread of the external scores (standard deviation)", "m",
+                          "score"),
+    "EXT_SOURCES_NAN_COUNT": _w("Nombre de scores externes inconnus",
+                                "Number of unknown external scores", "m", "count"),
+    "DOCUMENT_COUNT": _w("Nombre de documents fournis", "Number of documents provided", "m",
+                         "count"),
+    "AMT_REQ_CREDIT_BUREAU_TOTAL": _w("Nombre de consultations du bureau de crédit dans "
+                                      "l'année avant la demande", "Number of credit-bureau "
+                                      "enquiries in the year before the application", "m",
+                                      "count"),
+}
+
+#: variables (``column`` of the metadata) that group several application features
+GROUPS: dict[str, Word] = {
+    "EXT_SOURCES": _w("Scores externes combinés", "External scores combined", "m", "score"),
+}
+
+
+def application_word(name: str) -> Word | None:
+    """The :class:`Word` of an application feature or variable ``name`` (None if unknown)."""
+    return (APPLICATION.get(name) or RATIOS.get(name) or COMBINATIONS.get(name)
+            or GROUPS.get(name))
 
 #: columns whose missing value means "not applicable" (the raw 365243 sentinel: no current
 #: job, e.g. pensioners), not "unknown"; DAYS_EMPLOYED is never missing in the raw files

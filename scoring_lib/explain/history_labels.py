@@ -65,6 +65,38 @@ SUBSETS: dict[tuple[str, str], tuple[str, str]] = {
     ("previous_application", "refused"): ("demandes précédentes refusées",
                                           "refused previous applications"),
 }
+#: the recent windows (subsets ``last_6m`` / ``last_12m``): what the rows of each table are
+#: in a window, with ``{n}`` the number of months
+_WINDOW_ROWS: dict[str, tuple[str, str]] = {
+    "bureau": ("crédits ouverts auprès d'autres établissements ces {n} derniers mois",
+               "credits opened at other lenders in the last {n} months"),
+    "previous_application": ("demandes précédentes décidées ces {n} derniers mois",
+                             "previous applications decided in the last {n} months"),
+    "POS_CASH_balance": ("relevés des prêts précédents des {n} derniers mois",
+                         "statements of previous loans of the last {n} months"),
+    "installments_payments": ("échéances des prêts précédents dues ces {n} derniers mois",
+                              "instalments of previous loans due in the last {n} months"),
+    "credit_card_balance": ("relevés des cartes de crédit des {n} derniers mois",
+                            "credit card statements of the last {n} months"),
+}
+for _table, (_fr, _en) in _WINDOW_ROWS.items():
+    for _subset, _n in (("last_6m", 6), ("last_12m", 12)):
+        SUBSETS[(_table, _subset)] = (_fr.format(n=_n), _en.format(n=_n))
+
+#: aggregation "trend" (mean over the last 12 months minus mean over all the history):
+#: (fr, en) placed after "Évolution de <column>" / "Change in <column>"
+TREND = (" sur les 12 derniers mois par rapport à tout l'historique",
+         ", last 12 months against all history")
+#: aggregation "last": the row that is "last", per table: (fr, en)
+LAST: dict[str, tuple[str, str]] = {
+    "previous_application": ("la dernière demande", "the last application"),
+}
+#: (table, column) of a 0/1 indicator: the label of its mean (the share of rows where it is 1)
+#: (fr, en, gender)
+INDICATORS: dict[tuple[str, str], tuple[str, str, str]] = {
+    ("installments_payments", "LATE"): ("Part des échéances payées en retard",
+                                        "Share of instalments paid late", "f"),
+}
 
 _DPD = Term("les jours de retard", "days past due", "days")
 _DPD_DEF = Term("les jours de retard hors petites dettes", "days past due, small debts ignored",
@@ -156,6 +188,8 @@ COLUMNS: dict[str, dict[str, Term]] = {
         "AMT_INSTALMENT": Term("le montant des échéances", "instalment amount", "amount"),
         "AMT_PAYMENT": Term("le montant payé", "amount paid", "amount"),
         "DAYS_ENTRY_PAYMENT": Term("paiement", "payment", "date_days"),
+        "LATE": Term("la part des échéances payées en retard",
+                     "share of instalments paid late", "share"),
     },
     "credit_card_balance": {
         "MONTHS_BALANCE": _STATEMENT,
@@ -189,6 +223,8 @@ COLUMNS: dict[str, dict[str, Term]] = {
         "SK_DPD": _DPD,
         "SK_DPD_DEF": _DPD_DEF,
         "NAME_CONTRACT_STATUS": _CONTRACT_STATUS,
+        "BALANCE_LIMIT_RATIO": Term("le taux d'utilisation du plafond",
+                                    "use of the card limit", "ratio"),
     },
 }
 

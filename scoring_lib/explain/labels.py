@@ -36,8 +36,8 @@ from collections.abc import Mapping
 import pandas as pd
 
 from ..words import check_lang
-from .application_labels import APPLICATION, RATIOS
-from .history_labels import BALANCE, COLUMNS, GROUPS, SUBSETS, TABLES
+from .application_labels import application_word
+from .history_labels import BALANCE, COLUMNS, GROUPS, INDICATORS, LAST, SUBSETS, TABLES, TREND
 from .levels import level_text
 from .units import feature_unit
 
@@ -84,9 +84,19 @@ def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _gender_of(phrase: str) -> str:
+    """The gender of a French noun phrase from its article ("la", "le", "les", "l'": "m"
+    unless "la")."""
+    return "f" if phrase.startswith("la ") else "m"
+
+
+#: a subset that is named by its table's name in a label (see :func:`_suffix`)
+_TABLE_ONLY = object()
+
+
 # -------------------------------------------------------------------------------- labels
 def _suffix(table: str, subset: str | None, lang: str) -> str:
-    if subset and subset != "all":
+    if subset and subset != "all" and subset is not _TABLE_ONLY:
         if (table, subset) not in SUBSETS:
             raise ValueError(f"no label for subset {subset!r} of table {table!r}")
         return f" ({SUBSETS[(table, subset)][0 if lang == 'fr' else 1]})"
@@ -107,6 +117,30 @@ def _history_label(r: Mapping) -> tuple[str, str, str]:
     names = TABLES[table]
     if agg == "count" and column == ROWS:
         return f"Nombre {of(names.rows_fr)}", f"Number of {names.rows_en}", "m"
+    if agg == "count" and r.get("level") is not None:
+        term = _term(table, column, r["feature"])
+        level_fr = level_text(column, r["level"], "fr", table)
+        level_en = level_text(column, r["level"], "en", table)
+        return (f"Nombre {of(names.rows_fr)} dont {term.fr} est « {level_fr} »",
+                f"Number of {names.rows_en} with {term.en} “{level_en}”", "m")
+    if agg == "last":
+        if table not in LAST:
+            raise ValueError(f"no label for feature {r['feature']!r}: no last row of table "
+                             f"{table!r} in scoring_lib.explain.history_labels.LAST")
+        term = _term(table, column, r["feature"])
+        row_fr, row_en = LAST[table]
+        if r.get("level") is not None:
+            level_fr = level_text(column, r["level"], "fr", table)
+            level_en = level_text(column, r["level"], "en", table)
+            return (f"{capitalise(without_article(term.fr))} {of(row_fr)} : « {level_fr} »",
+                    f"{capitalise(term.en)} of {row_en}: “{level_en}”", "m")
+        return (f"{capitalise(without_article(term.fr))} lors {of(row_fr)}",
+                f"{capitalise(term.en)} at {row_en}", _gender_of(term.fr))
+    if agg == "trend":
+        term = _term(table, column, r["feature"])
+        return f"Évolution {of(term.fr)}{TREND[0]}", f"Change in {term.en}{TREND[1]}", "f"
+    if agg == "mean" and (table, column) in INDICATORS:
+        return INDICATORS[(table, column)]
     if table == "bureau_balance":
         if agg == "mean" and r.get("inner_aggregation") == "share":
             level_fr = level_text(column, r["level"], "fr", table)
@@ -148,7 +182,7 @@ def feature_label(record: Mapping, lang: str = "fr") -> str:
 
 def _label_and_gender(r: Mapping) -> tuple[str, str, str]:
     if r["table"] == APPLICATION_TABLE:
-        word = APPLICATION.get(r["feature"]) or RATIOS.get(r["feature"])
+        word = application_word(r["feature"])
         if word is None:
             raise ValueError(f"no label for application feature {r['feature']!r}: add it to "
                              f"scoring_lib.explain.application_labels")
@@ -157,8 +191,10 @@ def _label_and_gender(r: Mapping) -> tuple[str, str, str]:
         raise ValueError(f"no label for feature {r['feature']!r}: unknown table "
                          f"{r['table']!r}")
     fr, en, gender = _history_label(r)
-    return (fr + _suffix(r["table"], r.get("subset"), "fr"),
-            en + _suffix(r["table"], r.get("subset"), "en"), gender)
+    # a trend compares a window with all the history: the table's name, not the window's
+    subset = _TABLE_ONLY if r["aggregation"] == "trend" else r.get("subset")
+    return (fr + _suffix(r["table"], subset, "fr"),
+            en + _suffix(r["table"], subset, "en"), gender)
 
 
 # -------------------------------------------------------------------------------- groups
@@ -169,7 +205,7 @@ def group_key(table: str, column: str) -> str:
 def group_label(table: str, column: str) -> tuple[str, str]:
     """(fr, en) label of the variable ``(table, column)``."""
     if table == APPLICATION_TABLE:
-        word = APPLICATION.get(column) or RATIOS.get(column)
+        word = application_word(column)
         if word is None:
             raise ValueError(f"no label for application column {column!r}")
         return word.fr, word.en

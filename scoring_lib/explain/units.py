@@ -46,7 +46,7 @@ import pandas as pd
 from ..data.schema import DAYS_SENTINEL
 from ..words import NNBSP, check_lang, percent
 from ..words import number as format_number
-from .application_labels import APPLICATION, NOT_APPLICABLE_WHEN_MISSING, RATIOS
+from .application_labels import NOT_APPLICABLE_WHEN_MISSING, application_word
 from .history_labels import BALANCE, COLUMNS
 from .levels import level_text
 
@@ -77,7 +77,7 @@ def feature_unit(record: Mapping) -> Unit:
     """The unit of a feature, from its metadata record (see :mod:`scoring_lib.features`)."""
     table, column, agg = record["table"], record["column"], record.get("aggregation")
     if table == "application":
-        word = APPLICATION.get(record["feature"]) or RATIOS.get(record["feature"])
+        word = application_word(record["feature"])
         if word is None:
             raise ValueError(f"no unit for application feature {record['feature']!r}")
         missing = "not_applicable" if record["feature"] in NOT_APPLICABLE_WHEN_MISSING \
@@ -86,6 +86,8 @@ def feature_unit(record: Mapping) -> Unit:
                     missing=missing)
     if agg == "count":
         return Unit("count", missing="no_data")
+    if agg == "last" and record.get("level") is not None:
+        return Unit("flag", missing="no_data")
     if agg == "share" or record.get("inner_aggregation") == "share":
         return Unit("share", missing="no_data")
     if agg == "nunique":

@@ -1,9 +1,10 @@
 """``build_features``: the loaded tables in, one row per client out, with each feature's metadata.
 
 The output frame has the columns ``SK_ID_CURR``, ``TARGET`` (float64; missing for test
-clients), then the features in a fixed order: application columns and ratios, bureau
-(``BURO_``, ``ACTIVE_``, ``CLOSED_``), previous applications (``PREV_``,
-``PREV_APPROVED_``, ``PREV_REFUSED_``), ``POS_``, ``INSTAL_``, ``CC_``. Which features
+clients), then the features in a fixed order: application columns, ratios and combinations,
+bureau (``BURO_``, ``ACTIVE_``, ``CLOSED_``), previous applications (``PREV_``,
+``PREV_APPROVED_``, ``PREV_REFUSED_``), ``POS_``, ``INSTAL_``, ``CC_``, then the recent
+history of :mod:`.recent` (last 6 / 12 months, trends, the last previous application). Which features
 exist depends only on which tables are present, never on the data: a missing table
 contributes no column and no error. Rows are application_train's clients then
 application_test's, each in table order; child rows of unknown clients are ignored.
@@ -25,9 +26,10 @@ from .engine import KEY
 from .metadata import Feature, metadata_frame
 from .monthly import monthly_features, monthly_metadata
 from .previous import previous_features, previous_metadata
+from .recent import recent_features, recent_metadata
 
 #: Bump whenever a feature's definition changes: cached feature files are then rebuilt.
-FEATURE_VERSION = "features-1"
+FEATURE_VERSION = "features-2"
 
 
 @dataclass
@@ -51,7 +53,7 @@ def feature_list(present) -> list[Feature]:
     """The features :func:`build_features` makes when the tables ``present`` are given."""
     present = set(present)
     return (application_metadata() + bureau_metadata(present) + previous_metadata(present)
-            + monthly_metadata(present))
+            + monthly_metadata(present) + recent_metadata(present))
 
 
 def feature_metadata(present=TABLE_NAMES) -> pd.DataFrame:
@@ -92,7 +94,7 @@ def build_features(tables: Mapping[str, pd.DataFrame]) -> FeatureSet:
                          f"application_test; repeated: {', '.join(map(str, dup))}")
     clients = pd.Index(ids.to_numpy(), name=KEY)
     blocks = [bureau_features(tables, clients), previous_features(tables, clients),
-              monthly_features(tables, clients)]
+              monthly_features(tables, clients), recent_features(tables, clients)]
     parts = [apps[[KEY, TARGET]], application_features(apps)]
     parts += [b.frame.reset_index(drop=True) for b in blocks if b.features]
     del apps

@@ -12,8 +12,9 @@ family modules' expressions; the public API takes and returns pandas.
 The rule for missing values, shared by every family:
 
 * a **count of rows** (``aggregation == "count"``) is 0 for a client with no rows in that
-  table or subset: "no previous application" is a true zero;
-* **every other aggregate** (min, max, mean, sum, var, nunique, share) is missing (NaN) for a
+  table or subset: "no previous application" is a true zero (so is a count of the rows of
+  one level: a 0/1 indicator column summed);
+* **every other aggregate** (min, max, mean, sum, var, nunique, share, last) is missing (NaN) for a
   client with no rows, and min/max/mean/sum/var are missing when none of the client's rows has
   a value: a sum of nothing would read as "a total of 0" and lie about a client we know
   nothing about. ``var`` uses ddof=1, so it is also missing for a single value.
@@ -39,9 +40,11 @@ class Stat:
     """One output column: its metadata, and how to compute it from the working frame."""
 
     feature: Feature
-    source: str | None  # column of the working frame (None for a row count)
-    how: str            # min | max | mean | sum | var | nunique | count | share
+    source: str | None  # column of the working frame (None for a row count; for a count
+    #                     of some rows: a 0/1 column, summed)
+    how: str            # min | max | mean | sum | var | nunique | count | share | last
     code: int | None = None  # for share: the level's code in the schema's levels
+    order: tuple[str, ...] = ()  # for last: the columns that order the rows (last = largest)
 
 
 @dataclass
@@ -130,7 +133,8 @@ def _expressions(stats: list[Stat]) -> tuple[list[pl.Expr], list[pl.Expr]]:
     for s in stats:
         name = s.feature.feature
         if s.how == "count":
-            aggs.append(pl.len().cast(pl.Int64).alias(name))
+            rows = pl.len() if s.source is None else pl.col(s.source).sum()
+            aggs.append(rows.cast(pl.Int64).alias(name))
             continue
         col = pl.col(s.source)
         if s.how == "share":
@@ -144,6 +148,8 @@ def _expressions(stats: list[Stat]) -> tuple[list[pl.Expr], list[pl.Expr]]:
                 counted.add(nonnull)
                 aggs.append(col.count().alias(nonnull))
             fixes.append(pl.when(pl.col(nonnull) > 0).then(pl.col(name)).alias(name))
+        elif s.how == "last":  # nulls in the order sort first: never "last"
+            aggs.append(col.sort_by(list(s.order)).last().cast(pl.Float64).alias(name))
         elif s.how in _NUMERIC:
             aggs.append(getattr(col, s.how)().cast(pl.Float64).alias(name))
         else:

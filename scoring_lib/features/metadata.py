@@ -19,12 +19,24 @@ Fields
                      source column, ``[]`` for ``ROWS``).
 ``aggregation``      how rows were reduced to one value per client: one of
                      :data:`AGGREGATIONS`, or ``None`` for an application column.
+                     Application features: ``ratio`` (one column over another),
+                     ``combination`` (a formula over several columns of the application:
+                     ``EXT_SOURCES_MEAN``, ``DOCUMENT_COUNT``). Child tables: ``count`` (of
+                     rows; with a ``level``, of the rows in that level), ``last`` (the value
+                     of the most recent row: the last previous application by
+                     ``DAYS_DECISION``; with a ``level``, 1 if that row is in the level, else
+                     0), ``trend`` (mean over the last 12 months minus mean over all the
+                     client's history).
 ``inner_aggregation`` for bureau_balance only: the reduction applied first to the months of
                      one bureau credit (``min``, ``max``, ``count``, ``share``) before
                      ``aggregation`` reduces the client's credits; ``None`` elsewhere.
 ``subset``           which rows were aggregated: one of :data:`SUBSETS`, ``None`` for
-                     application columns.
-``level``            for ``share`` features, the category level counted; else ``None``.
+                     application columns. ``last_6m`` / ``last_12m``: the rows of the last 6
+                     / 12 months before the application (``DAYS_* >= -182`` / ``-365`` for
+                     days, ``MONTHS_BALANCE >= -6`` / ``-12`` for months; the date column is
+                     the table's own: DAYS_CREDIT, DAYS_DECISION, DAYS_INSTALMENT).
+``level``            for ``share`` features (and ``count`` / ``last`` features of one
+                     level), the category level counted; else ``None``.
 ``kind``             ``numeric`` or ``categorical`` (application categoricals only).
 """
 
@@ -36,9 +48,10 @@ from dataclasses import asdict, dataclass, field
 import pandas as pd
 
 #: Every value the ``aggregation`` field takes (besides ``None``).
-AGGREGATIONS = ("min", "max", "mean", "sum", "var", "count", "nunique", "share", "ratio")
+AGGREGATIONS = ("min", "max", "mean", "sum", "var", "count", "nunique", "share", "ratio",
+                "combination", "last", "trend")
 #: Every value the ``subset`` field takes (besides ``None``).
-SUBSETS = ("all", "active", "closed", "approved", "refused")
+SUBSETS = ("all", "active", "closed", "approved", "refused", "last_6m", "last_12m")
 KINDS = ("numeric", "categorical")
 #: ``column`` of a feature that counts rows.
 ROWS = "ROWS"
