@@ -14,7 +14,8 @@ from scoring_lib.bundle.store import TRAINING_FILE, write_training_outputs
 from scoring_lib.model.training.calibration import Calibrator
 from scoring_lib.model.training.cost import best_threshold, cost_curve, reference_costs
 from scoring_lib.model.training.cv import cross_validate
-from scoring_lib.model.training.estimators import CatBoostModel, candidate_models
+from scoring_lib.model.training.estimators import (CatBoostModel, candidate_models,
+                                                   final_rounds, learning_rate_for)
 from scoring_lib.model.training.inputs import check_feature_frame, sample_training
 from scoring_lib.model.training.train import (fit_final, score_clients, select_model,
                                               summary_metrics, training_record)
@@ -35,15 +36,20 @@ def frame(n_train=900, n_test=100, seed=0):
 
 
 def notebook_sequence(data, model_data, folder):
-    """The modelling notebook's cells before the Trainer, verbatim."""
-    cv = cross_validate(model_data, candidate_models(ITERATIONS, SEED), folds=FOLDS, seed=SEED,
-                        cost_fn=COST_FN, cost_fp=COST_FP)
+    """The modelling notebook's cells before the Trainer, with the learning rate by size
+    and the final rounds from the folds' (issue #16)."""
+    rate = learning_rate_for(model_data.n_train)
+    cv = cross_validate(model_data, candidate_models(ITERATIONS, SEED, learning_rate=rate),
+                        folds=FOLDS, seed=SEED, cost_fn=COST_FN, cost_fp=COST_FP)
     selection = select_model(cv)
     proba = selection.proba(cv)
     curve = cost_curve(cv.y, proba, COST_FN, COST_FP)
     choice = best_threshold(cv.y, proba, COST_FN, COST_FP, curve=curve)
     references = reference_costs(cv.y, proba, COST_FN, COST_FP, choice.threshold)
-    final = candidate_models(ITERATIONS, SEED, names=[selection.retained])[selection.retained]
+    folds = cv.fold_scores[cv.fold_scores["model"] == selection.retained]
+    rounds = final_rounds(folds["rounds"], folds["fit_rows"], model_data.n_train, ITERATIONS)
+    final = candidate_models(rounds, SEED, names=[selection.retained], learning_rate=rate,
+                             early_stopping=False)[selection.retained]
     final = fit_final(final, model_data)
     calibrator = Calibrator(selection.calibration).fit(cv.get_oof(selection.retained), cv.y)
     scores = score_clients(final, calibrator, data, choice.threshold,
@@ -84,11 +90,16 @@ def test_the_trainer_gives_what_the_notebook_cells_gave(both):
         for row in record["candidates"]:  # fit times differ from run to run
             row.pop("fit_seconds"), row.pop("fit_seconds_per_fold")
         record["metrics"].pop("fit_seconds_per_fold")
+    boosting = ours.pop("boosting")
+    assert ours["metrics"].pop("final_rounds") == boosting["final_rounds"] == ITERATIONS
+    assert ours["metrics"].pop("learning_rate") == boosting["learning_rate"] == 0.1
+    assert boosting["rounds_cap"] == ITERATIONS and boosting["monotone_constraints"] == {}
     assert rounded(ours) == rounded(cells)
     assert ours["threshold"] == trainer.threshold_ == trainer.choice_.threshold
     assert ours["calibration"]["method"] == trainer.selection_.calibration
     # the same model (its file differs only by a random model_guid): PROBA_RAW above, and
-    assert trainer.model_.get_params() == candidate_models(ITERATIONS, SEED)[
+    assert trainer.model_.get_params() == candidate_models(
+        ITERATIONS, SEED, learning_rate=0.1, early_stopping=False)[
         trainer.selection_.retained].get_params()
 
 

@@ -18,7 +18,7 @@ from sklearn.base import clone
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
-from .estimators import LABELS
+from .estimators import LABELS, fitted_rounds
 from .inputs import ModelData
 from .metrics import classification_metrics
 
@@ -42,7 +42,8 @@ class CVResult:
     oof: pd.DataFrame          # index SK_ID_CURR, one column of OOF probabilities per model
     y: np.ndarray
     fold: np.ndarray
-    fold_scores: pd.DataFrame  # model, fold, auc, fit_seconds, predict_seconds
+    fold_scores: pd.DataFrame  # model, fold, auc, fit_seconds, predict_seconds, rounds,
+    #                            fit_rows (rounds: boosting rounds kept, NaN for the others)
     metrics: pd.DataFrame      # index model: see summarise()
     cost_fn: float
     cost_fp: float
@@ -55,8 +56,9 @@ def summarise(oof: pd.DataFrame, y, fold_scores: pd.DataFrame, cost_fn: float,
               cost_fp: float) -> pd.DataFrame:
     """One row per model: pooled OOF ``auc``, the fold AUCs' mean and standard deviation,
     ``pr_auc``, ``brier``, ``log_loss``, the business ``cost`` at the model's own best
-    ``threshold`` and ``refused`` share, ``cost_at_0.5``, and ``fit_seconds`` (sum over
-    folds) with ``fit_seconds_per_fold``."""
+    ``threshold`` and ``refused`` share, ``cost_at_0.5``, ``fit_seconds`` (sum over
+    folds) with ``fit_seconds_per_fold``, and ``rounds_median``: the median of the boosting
+    rounds the folds kept (NaN for a model without rounds)."""
     rows = {}
     for name in oof.columns:
         scores = fold_scores[fold_scores["model"] == name]
@@ -67,6 +69,8 @@ def summarise(oof: pd.DataFrame, y, fold_scores: pd.DataFrame, cost_fn: float,
             "auc_fold_sd": float(scores["auc"].std(ddof=1)) if len(scores) > 1 else 0.0,
             "fit_seconds": float(scores["fit_seconds"].sum()),
             "fit_seconds_per_fold": float(scores["fit_seconds"].mean()),
+            "rounds_median": (float(scores["rounds"].median()) if "rounds" in scores
+                              and scores["rounds"].notna().any() else np.nan),
         }
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "model"
@@ -112,8 +116,12 @@ def cross_validate(data: ModelData, models: dict, folds: int = 5, seed: int = 0,
                 column[test] = model.predict_proba(X[test])[:, 1]
                 t2 = time.perf_counter()
                 auc = roc_auc_score(y[test], column[test]) if len(set(y[test])) == 2 else np.nan
+                rounds = fitted_rounds(model)
                 records.append({"model": name, "fold": int(k), "auc": auc,
-                                "fit_seconds": t1 - t0, "predict_seconds": t2 - t1})
+                                "fit_seconds": t1 - t0, "predict_seconds": t2 - t1,
+                                "rounds": np.nan if rounds is None else float(rounds),
+                                "fit_rows": float(getattr(model, "fit_rows_",
+                                                          int((~test).sum())))})
                 if bar is not None:
                     bar.update()
             oof[name] = column

@@ -13,9 +13,14 @@ preparation, so that the cross-validation runner treats them all alike:
   AUC over 100 for twice the time);
 * ``hist_gbm``: scikit-learn's histogram gradient boosting, categories native (the fast
   gradient-boosting baseline, in place of LightGBM which the project does not install),
-  stopped early on a validation share of its training rows;
+  stopped early on a validation share of its training rows (scikit-learn draws it from the
+  rows ``fit`` is given: in cross-validation, the fold's training rows, never its held-out
+  rows);
 * ``catboost``: :class:`CatBoostModel`, categories native (one-hot splits up to 255 values,
-  ordered target statistics above).
+  ordered target statistics above), its number of rounds chosen by early stopping on an
+  inner validation split of the rows it is fitted on (:func:`inner_split`), with the
+  learning rate of :func:`learning_rate_for` and, when given, monotone constraints
+  (:mod:`.monotone`).
 
 ``*_balanced`` variants weight the classes inversely to their frequency.
 """
@@ -46,8 +51,68 @@ LABELS = {
     "catboost_balanced": "CatBoost, balanced classes",
 }
 
-__all__ = ["LABELS", "MISSING_CATEGORY", "CatBoostModel", "candidate_models",
-           "catboost_frame", "categorical_columns"]
+__all__ = ["EARLY_STOPPING_ROUNDS", "LABELS", "LEARNING_RATE_RULE", "MIN_VALIDATION_CLASS",
+           "MISSING_CATEGORY", "VALIDATION_FRACTION", "CatBoostModel", "candidate_models", "catboost_frame",
+           "categorical_columns", "final_rounds", "fitted_rounds", "inner_split",
+           "learning_rate_for"]
+
+#: share of the rows a CatBoost fit holds out to choose its number of rounds
+VALIDATION_FRACTION = 0.1
+#: rounds without a better validation log-loss after which CatBoost stops
+EARLY_STOPPING_ROUNDS = 50
+#: fewest clients of each class the inner validation share must hold; below, no early
+#: stopping: the fit runs ``iterations`` rounds on every row (tiny data sets, tests)
+MIN_VALIDATION_CLASS = 50
+
+
+#: :func:`learning_rate_for` in words (recorded in the bundle)
+LEARNING_RATE_RULE = "0.1 up to 100,000 training clients, 0.05 above"
+
+
+def learning_rate_for(n_rows: int) -> float:
+    """The learning rate of CatBoost for a training set of ``n_rows`` clients.
+
+    0.1 up to 100,000 clients, 0.05 above. With early stopping the rate no longer has to fit
+    a fixed number of rounds (CatBoost's own rate is set from ``iterations`` and the row
+    count, about 0.14-0.2 for 150-300 rounds at the demo's size): a smaller rate gains a
+    little AUC for proportionally more rounds. At the demo's size 0.1 stops within the
+    demo's time budget; at the competition's size there are rows enough for the slower rate
+    to pay (bench/RESULTS.md, "Model quality — issue #16").
+    """
+    if n_rows < 0:
+        raise ValueError(f"n_rows must be non-negative, got {n_rows}")
+    return 0.1 if n_rows <= 100_000 else 0.05
+
+
+def inner_split(y, fraction: float = VALIDATION_FRACTION, seed: int = 0,
+                min_class: int = MIN_VALIDATION_CLASS):
+    """``(fit positions, validation positions)``: a stratified split of the rows of ``y``
+    (positions 0..n-1), ``fraction`` of them for validation; ``None`` when the validation
+    share would hold fewer than ``min_class`` clients of a class (too few to judge a
+    round)."""
+    y = np.asarray(y)
+    if not 0 < fraction < 1:
+        raise ValueError(f"fraction must be between 0 and 1 (exclusive), got {fraction!r}")
+    counts = np.bincount(y.astype(np.int64), minlength=2)
+    if len(counts) != 2 or np.floor(counts.min() * fraction) < min_class:
+        return None
+    from sklearn.model_selection import train_test_split
+
+    fit, valid = train_test_split(np.arange(len(y)), test_size=fraction, stratify=y,
+                                  random_state=seed)
+    return np.sort(fit), np.sort(valid)
+
+
+def final_rounds(rounds, fit_rows, n_rows: int, cap: int) -> int:
+    """Rounds of a fit on all ``n_rows`` training rows without a validation split: the
+    median of the folds' early-stopped ``rounds``, scaled by ``n_rows`` over the median
+    number of rows those fits learnt from (``fit_rows``: more rows, more rounds before
+    over-fitting, about in proportion), at least 1 and at most ``cap``."""
+    rounds, fit_rows = np.asarray(rounds, dtype=float), np.asarray(fit_rows, dtype=float)
+    if rounds.size == 0 or np.isnan(rounds).all():
+        return int(cap)
+    scaled = np.nanmedian(rounds) * n_rows / np.nanmedian(fit_rows)
+    return int(min(cap, max(1, round(scaled))))
 
 
 def categorical_columns(X: pd.DataFrame) -> list[str]:
@@ -70,6 +135,19 @@ class CatBoostModel(ClassifierMixin, BaseEstimator):
     choose it from the data size and the number of iterations. ``thread_count=-1``: all
     cores. Nothing is written to disk during training (no ``catboost_info/``).
 
+    **Early stopping** (``validation_fraction``, default 0.1; ``None``: off): ``fit`` holds
+    out a stratified share of the rows it is given (:func:`inner_split`, seeded with
+    ``random_seed``), grows at most ``iterations`` trees on the rest and keeps the trees up
+    to the best validation log-loss, stopping after ``early_stopping_rounds`` rounds without
+    improvement. In cross-validation ``fit`` is given the fold's training rows only, so the
+    held-out rows are never seen. Too few rows for the split (:data:`MIN_VALIDATION_CLASS`):
+    ``iterations`` rounds on every row. After ``fit``: ``rounds_`` (trees kept),
+    ``fit_rows_`` (rows the trees learnt from), ``validation_index_`` (the index of the
+    validation rows, ``None`` without a split), ``learning_rate_`` (the rate used).
+
+    ``monotone_constraints``: ``{feature: +1 or -1}`` (:mod:`.monotone`); the names absent
+    from ``X`` or categorical are ignored.
+
     Speed choices (measured on 24,000 clients x 691 features, 2 cores, 200 iterations):
     ``boosting_type="Plain"`` (CatBoost picks the ordered scheme below 50,000 rows, about
     5x slower for the same AUC here) and ``max_ctr_complexity=1`` (no combinations of
@@ -90,7 +168,10 @@ class CatBoostModel(ClassifierMixin, BaseEstimator):
                  l2_leaf_reg: float = 3.0, class_weights: str | None = None,
                  random_seed: int = 0, thread_count: int = -1, boosting_type: str = "Plain",
                  max_ctr_complexity: int = 1, border_count: int | None = 64,
-                 one_hot_max_size: int | None = 255):
+                 one_hot_max_size: int | None = 255,
+                 validation_fraction: float | None = VALIDATION_FRACTION,
+                 early_stopping_rounds: int = EARLY_STOPPING_ROUNDS,
+                 monotone_constraints: dict | None = None):
         self.iterations = iterations
         self.depth = depth
         self.learning_rate = learning_rate
@@ -102,6 +183,19 @@ class CatBoostModel(ClassifierMixin, BaseEstimator):
         self.max_ctr_complexity = max_ctr_complexity
         self.border_count = border_count
         self.one_hot_max_size = one_hot_max_size
+        self.validation_fraction = validation_fraction
+        self.early_stopping_rounds = early_stopping_rounds
+        self.monotone_constraints = monotone_constraints
+
+    def _monotone(self, X: pd.DataFrame) -> dict:
+        given = self.monotone_constraints or {}
+        bad = {k: v for k, v in given.items() if v not in (-1, 0, 1)}
+        if bad:
+            name, value = next(iter(bad.items()))
+            raise ValueError(f"monotone_constraints: the direction of {name!r} must be -1, 0 "
+                             f"or 1, got {value!r}")
+        numeric = set(X.columns) - set(self.categorical_)
+        return {str(k): int(v) for k, v in given.items() if k in numeric and v}
 
     def _params(self) -> dict:
         if self.class_weights not in (None, "balanced"):
@@ -129,8 +223,29 @@ class CatBoostModel(ClassifierMixin, BaseEstimator):
             raise TypeError(f"X must be a pandas DataFrame, got {type(X).__name__}")
         self.categorical_ = categorical_columns(X)
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
-        model = CatBoostClassifier(**self._params(), cat_features=self.categorical_)
-        model.fit(catboost_frame(X, self.categorical_), np.asarray(y))
+        y = np.asarray(y)
+        params = self._params()
+        monotone = self._monotone(X)
+        if monotone:
+            params["monotone_constraints"] = monotone
+        self.monotone_ = monotone
+        split = (None if self.validation_fraction is None else
+                 inner_split(y, self.validation_fraction, int(self.random_seed)))
+        frame = catboost_frame(X, self.categorical_)
+        model = CatBoostClassifier(**params, cat_features=self.categorical_)
+        if split is None:
+            model.fit(frame, y)
+            self.validation_index_ = None
+            self.fit_rows_ = len(y)
+        else:
+            fit, valid = split
+            model.fit(frame.iloc[fit], y[fit], eval_set=(frame.iloc[valid], y[valid]),
+                      early_stopping_rounds=int(self.early_stopping_rounds),
+                      use_best_model=True)
+            self.validation_index_ = X.index[valid]
+            self.fit_rows_ = len(fit)
+        self.rounds_ = int(model.tree_count_)
+        self.learning_rate_ = round(float(model.get_all_params()["learning_rate"]), 6)
         self.model_ = model
         self.classes_ = np.asarray(model.classes_)
         return self
@@ -229,24 +344,40 @@ def hist_gbm(class_weight=None, iterations: int = 300, seed: int = 0,
     return Pipeline([("drop_empty", DropEmptyColumns()), ("model", model)])
 
 
+def fitted_rounds(model) -> int | None:
+    """The boosting rounds a fitted candidate kept (CatBoost's trees, HistGradientBoosting's
+    iterations), ``None`` for the others."""
+    if isinstance(model, CatBoostModel):
+        return model.rounds_
+    last = model.steps[-1][1] if isinstance(model, Pipeline) else model
+    return int(last.n_iter_) if hasattr(last, "n_iter_") and isinstance(
+        last, HistGradientBoostingClassifier) else None
+
+
 def candidate_models(iterations: int = 300, seed: int = 0, depth: int = 6,
-                     names=None) -> dict:
+                     names=None, *, learning_rate: float | None = None,
+                     early_stopping: bool = True, monotone: dict | None = None) -> dict:
     """The estimators compared in cross-validation, by name (see :data:`LABELS`).
 
-    ``iterations``: boosting rounds of CatBoost, and the most HistGradientBoosting may use
-    before it stops early (the random forest grows 100 trees). ``names``: a subset of
-    :data:`LABELS` to build (default all).
+    ``iterations``: the most boosting rounds CatBoost and HistGradientBoosting may use
+    before they stop early (the random forest grows 100 trees). ``names``: a subset of
+    :data:`LABELS` to build (default all). CatBoost's ``learning_rate`` (``None``: its own),
+    ``early_stopping`` (``False``: exactly ``iterations`` rounds on every row) and
+    ``monotone`` constraints (``{feature: +1 or -1}``, see :mod:`.monotone`).
     """
     if iterations < 1:
         raise ValueError(f"iterations must be at least 1, got {iterations}")
+    boosting = dict(random_seed=seed, learning_rate=learning_rate,
+                    validation_fraction=VALIDATION_FRACTION if early_stopping else None,
+                    monotone_constraints=dict(monotone) if monotone else None)
     makers = {
         "logreg": lambda: logistic_regression(None, seed=seed),
         "logreg_balanced": lambda: logistic_regression("balanced", seed=seed),
         "random_forest": lambda: random_forest(None, seed=seed),
         "hist_gbm": lambda: hist_gbm(None, iterations, seed),
-        "catboost": lambda: CatBoostModel(iterations, depth, random_seed=seed),
+        "catboost": lambda: CatBoostModel(iterations, depth, **boosting),
         "catboost_balanced": lambda: CatBoostModel(iterations, depth, class_weights="balanced",
-                                                   random_seed=seed),
+                                                   **boosting),
     }
     names = list(LABELS) if names is None else list(names)
     unknown = [n for n in names if n not in makers]

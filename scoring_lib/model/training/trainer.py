@@ -22,12 +22,18 @@ import pandas as pd
 from .calibration import METHODS, Calibrator
 from .cost import ThresholdChoice, best_threshold, check_costs, cost_curve, reference_costs
 from .cv import CVResult, cross_validate
-from .estimators import candidate_models
+from .estimators import (EARLY_STOPPING_ROUNDS, LEARNING_RATE_RULE, VALIDATION_FRACTION,
+                         candidate_models, final_rounds, learning_rate_for)
 from .inputs import ModelData, sample_training
+from .monotone import monotone_directions, mostly_observed
 from .train import (Selection, fit_final, load_training_data, score_clients, select_model,
                     summary_metrics, training_record)
 
-__all__ = ["Trainer"]
+__all__ = ["BY_SIZE", "Trainer"]
+
+#: ``Trainer(learning_rate=BY_SIZE)``: CatBoost's rate from the number of training clients
+#: (:func:`~.estimators.learning_rate_for`)
+BY_SIZE = "by size"
 
 
 class Trainer:
@@ -37,19 +43,40 @@ class Trainer:
     scored at the end. ``sample``: the training rows the models learn from (default
     ``data``; see :func:`~.inputs.sample_training`). ``folds``, ``seed``: the
     cross-validation folds and every random draw. ``cost_fn``, ``cost_fp``: the business
-    cost of a default granted and of a good client refused. ``iterations``: boosting rounds
-    of the candidates (see :func:`~.estimators.candidate_models`).
+    cost of a default granted and of a good client refused. ``iterations``: the most
+    boosting rounds of the candidates (see :func:`~.estimators.candidate_models`).
+
+    CatBoost's rounds: ``early_stopping`` (default) chooses them in each fold on an inner
+    validation split of the fold's training rows; the final model is then fitted on every
+    training row, without a split, for :func:`~.estimators.final_rounds` rounds (the folds'
+    median scaled to the row count; ``final_rounds_``). ``learning_rate``: :data:`BY_SIZE`
+    (default, :func:`~.estimators.learning_rate_for` of the number of training clients;
+    ``learning_rate_``), a number, or ``None`` for CatBoost's own. ``monotone``: ``True``
+    constrains the features that :func:`~.monotone.monotone_directions` picks from the
+    feature metadata (``metadata_``; none without metadata) and that are rarely missing in
+    the training rows (:func:`~.monotone.mostly_observed`), ``False`` none, or a given
+    ``{feature: +1 or -1}``; the constraints used are in ``monotone_``.
     """
 
     def __init__(self, data: ModelData, *, sample: ModelData | None = None, folds: int = 5,
                  seed: int = 0, cost_fn: float = 10.0, cost_fp: float = 1.0,
-                 iterations: int = 300):
+                 iterations: int = 300, early_stopping: bool = True,
+                 learning_rate: float | str | None = BY_SIZE, monotone: bool | dict = True):
         self.data = data
         self.model_data = data if sample is None else sample
         self.folds = folds
         self.seed = seed
         self.cost_fn, self.cost_fp = check_costs(cost_fn, cost_fp)
         self.iterations = iterations
+        self.early_stopping = bool(early_stopping)
+        if isinstance(learning_rate, str) and learning_rate != BY_SIZE:
+            raise ValueError(f"learning_rate must be a number, None or {BY_SIZE!r}, got "
+                             f"{learning_rate!r}")
+        self.learning_rate = learning_rate
+        self.monotone = monotone
+        self.learning_rate_: float | None = (learning_rate_for(self.model_data.n_train)
+                                             if learning_rate == BY_SIZE else learning_rate)
+        self.final_rounds_: int | None = None
         self.metadata_: pd.DataFrame | None = None
         self.cv_: CVResult | None = None
         self.selection_: Selection | None = None
@@ -80,13 +107,33 @@ class Trainer:
             raise RuntimeError(f"Trainer: call {step}() first ({attribute} is not set)")
         return value
 
+    @property
+    def monotone_(self) -> dict:
+        """The monotone constraints of CatBoost, ``{feature: +1 or -1}`` (see ``monotone``)."""
+        if isinstance(self.monotone, dict):
+            return dict(self.monotone)
+        if not self.monotone:
+            return {}
+        return mostly_observed(monotone_directions(self.metadata_), self.model_data.X)
+
+    def candidates(self, iterations: int | None = None, names=None,
+                   early_stopping: bool | None = None) -> dict:
+        """The candidate estimators with this trainer's boosting choices (cap
+        ``iterations``, default ``self.iterations``; learning rate, early stopping,
+        monotone constraints)."""
+        return candidate_models(self.iterations if iterations is None else iterations,
+                                self.seed, names=names, learning_rate=self.learning_rate_,
+                                early_stopping=(self.early_stopping if early_stopping is None
+                                                else early_stopping),
+                                monotone=self.monotone_)
+
     # ---------------------------------------------------------------------------- steps
     def cross_validate(self, models: dict | None = None, progress: bool = False) -> CVResult:
         """Cross-validate ``models`` (name → unfitted estimator; default every candidate of
-        :func:`~.estimators.candidate_models`) on the same stratified folds: out-of-fold
-        predictions and metrics in ``cv_``."""
+        :meth:`candidates`) on the same stratified folds: out-of-fold predictions and
+        metrics in ``cv_``."""
         if models is None:
-            models = candidate_models(self.iterations, self.seed)
+            models = self.candidates()
         self.cv_ = cross_validate(self.model_data, models, folds=self.folds, seed=self.seed,
                                   cost_fn=self.cost_fn, cost_fp=self.cost_fp,
                                   progress=progress)
@@ -137,14 +184,29 @@ class Trainer:
         self.threshold_ = self.choice_.threshold
         return self.threshold_
 
+    def final_rounds(self) -> int:
+        """The final model's rounds: with early stopping, the retained candidate's folds'
+        median scaled to every training row (:func:`~.estimators.final_rounds`), at most
+        ``iterations``; without, ``iterations``."""
+        retained = self._need("selection_", "choose").retained
+        if not self.early_stopping:
+            return int(self.iterations)
+        scores = self.cv_.fold_scores
+        scores = scores[scores["model"] == retained]
+        return final_rounds(scores["rounds"], scores["fit_rows"], self.model_data.n_train,
+                            self.iterations)
+
     def fit_final(self, estimator=None):
         """Fit the final model on every training row (of the sample), in ``model_``:
-        ``estimator`` (unfitted), by default a fresh copy of the retained candidate."""
+        ``estimator`` (unfitted), by default the retained candidate for
+        :meth:`final_rounds` rounds on every row (no validation split); the rounds it
+        kept in ``final_rounds_``."""
         if estimator is None:
             retained = self._need("selection_", "choose").retained
-            estimator = candidate_models(self.iterations, self.seed,
-                                         names=[retained])[retained]
+            estimator = self.candidates(self.final_rounds(), names=[retained],
+                                        early_stopping=False)[retained]
         self.model_ = fit_final(estimator, self.model_data)
+        self.final_rounds_ = getattr(self.model_, "rounds_", None)
         return self.model_
 
     def score(self) -> pd.DataFrame:
@@ -171,17 +233,54 @@ class Trainer:
         return model.shap_values(X), X
 
     def metrics(self) -> dict:
-        """The headline out-of-fold metrics of the retained model (bundle manifest)."""
-        return summary_metrics(self._need("cv_", "cross_validate"),
-                               self._need("selection_", "choose"),
-                               self._need("threshold_", "choose_threshold"))
+        """The headline out-of-fold metrics of the retained model (bundle manifest), with
+        the final model's ``learning_rate`` and ``final_rounds`` once it is fitted."""
+        metrics = summary_metrics(self._need("cv_", "cross_validate"),
+                                  self._need("selection_", "choose"),
+                                  self._need("threshold_", "choose_threshold"))
+        if self.model_ is not None and hasattr(self.model_, "rounds_"):
+            metrics["learning_rate"] = float(self.model_.learning_rate_)
+            metrics["final_rounds"] = int(self.model_.rounds_)
+        return metrics
+
+    def boosting(self) -> dict:
+        """How CatBoost's rounds and rate were chosen (JSON-ready; ``boosting`` in the
+        bundle manifest): the cap, the early stopping, the rate and its rule, the rounds
+        each fold kept, the final rounds and their rule, the monotone constraints."""
+        cv = self._need("cv_", "cross_validate")
+        retained = self._need("selection_", "choose").retained
+        folds = cv.fold_scores[cv.fold_scores["model"] == retained]
+        model = self.model_
+        return {
+            "model": retained,
+            "rounds_cap": int(self.iterations),
+            "early_stopping": ({"validation_fraction": VALIDATION_FRACTION,
+                                "patience_rounds": EARLY_STOPPING_ROUNDS,
+                                "split": "stratified, inside each fold's training rows"}
+                               if self.early_stopping else None),
+            "learning_rate": (float(model.learning_rate_) if hasattr(model, "learning_rate_")
+                              else self.learning_rate_),
+            "learning_rate_rule": (LEARNING_RATE_RULE if self.learning_rate == BY_SIZE else
+                                   "CatBoost's own" if self.learning_rate is None else "given"),
+            "cv_rounds": [None if pd.isna(r) else int(r) for r in folds["rounds"]],
+            "cv_fit_rows": [int(r) for r in folds["fit_rows"]],
+            "final_rounds": getattr(model, "rounds_", None),
+            "final_rounds_rule": ("median of the folds' rounds x training rows / median fold "
+                                  "fit rows, at most the cap; fitted on every training row"
+                                  if self.early_stopping else "the cap"),
+            "monotone_constraints": dict(getattr(model, "monotone_", None) or {}),
+        }
 
     def record(self) -> dict:
         """What the bundle manifest records of the training (JSON-ready): metrics,
-        threshold choice, reference costs, candidates, selection."""
-        return training_record(self._need("cv_", "cross_validate"), self.selection_,
-                               self._need("choice_", "choose_threshold"), self.references_,
-                               self.metrics())
+        threshold choice, reference costs, candidates, selection, and ``boosting``
+        (:meth:`boosting`) once the final model is fitted."""
+        record = training_record(self._need("cv_", "cross_validate"), self.selection_,
+                                 self._need("choice_", "choose_threshold"), self.references_,
+                                 self.metrics())
+        if self.model_ is not None:
+            record["boosting"] = self.boosting()
+        return record
 
     def write(self, folder, info: dict | None = None) -> Path:
         """Write ``model.cbm``, ``scores.parquet`` and ``training.json`` into ``folder``
