@@ -14,14 +14,15 @@ Configurations (each cross-validated on the SAME stratified folds, seed 0, as th
 
 A configuration may be changed with ``name:key=value,...`` (keys ``lr``: a number or
 ``own``; ``cap``; ``es``, ``mono``: 0 or 1; ``cols``: ``f1`` or ``f2``; ``patience``), e.g.
-``after:lr=0.05``; ``mono=1`` keeps the constraints on the features missing for at most 5 %
-of the rows (``monotone.mostly_observed``, the build's choice), ``mono=2`` all of them;
-``only=ext`` or ``only=dpd``: one rule alone. For each table set (``app``: the application
-features alone — they do not depend on the child tables — and ``all``) and configuration, one line: OOF AUC, fold sd,
-PR-AUC, Brier (raw and calibrated as the build calibrates), the business cost per client at
-the threshold the build chooses (calibrated cross-fitted OOF, exact search; cost_fn 10,
-cost_fp 1), the rounds each fold kept and the final model's rounds, fit wall and CPU
-seconds summed over the folds. ``--json`` appends one JSON record per line.
+``after:lr=0.05``; ``mono=1`` drops the constraints of the external scores missing for more
+than 5 % of the rows (``monotone.coherent_with_missing``, the build's choice), ``mono=2``
+keeps every constraint of the rule; ``only=ext`` or ``only=dpd``: one rule alone. For each
+table set (``app``: the application features alone — they do not depend on the child tables
+— and ``all``) and configuration, one line: OOF AUC, fold sd, PR-AUC, Brier (raw and
+calibrated as the build calibrates), the business cost per client at the threshold the build
+chooses (calibrated cross-fitted OOF, exact search; cost_fn 10, cost_fp 1), the rounds each
+fold kept and the final model's rounds, fit wall and CPU seconds summed over the folds.
+``--json`` appends one JSON record per line.
 
     flock /tmp/heavy.lock .venv/bin/python bench/bench_quality.py \\
         --features bench/out/quality/features_demo.parquet \\
@@ -87,7 +88,8 @@ def estimator(config: dict, n_train: int, before_rounds: int, cap: int, monotone
 def run(args) -> None:
     from scoring_lib.model.training.cv import cross_validate, make_folds
     from scoring_lib.model.training.estimators import final_rounds
-    from scoring_lib.model.training.monotone import monotone_directions, mostly_observed
+    from scoring_lib.model.training.monotone import (coherent_with_missing,
+                                                     monotone_directions)
     from scoring_lib.model.training.train import load_training_data, select_model
 
     data, metadata = load_training_data(args.features, folds=args.folds)
@@ -116,7 +118,7 @@ def run(args) -> None:
             if int(config["mono"]) == 2:  # every rule feature, however often missing
                 pass
             elif int(config["mono"]) == 1:
-                mono = mostly_observed(mono, sub.X)
+                mono = coherent_with_missing(mono, sub.X)
             model = estimator(config, data.n_train, args.before_rounds, args.cap, mono)
             c0, t0 = time.process_time(), time.perf_counter()
             cv = cross_validate(sub, {"catboost": model}, fold=fold, cost_fn=10.0,

@@ -109,11 +109,12 @@ def test_a_constrained_model_is_monotone_along_its_feature():
         CatBoostModel(monotone_constraints={"X0": 2}).fit(X, y)
 
 
-def test_the_trainer_keeps_the_constraints_of_rarely_missing_features():
-    """CatBoost orders a missing value below every observed one: the build constrains only
-    the rule's features missing for at most 5 % of the training rows."""
+def test_the_trainer_drops_the_constraints_of_often_missing_scores():
+    """CatBoost orders a missing value below every observed one: right for days past due
+    (no record, no day past due), wrong for a score; the build keeps a score's constraint
+    only when it is missing for at most 5 % of the training rows."""
     from scoring_lib.model.training.inputs import check_feature_frame
-    from scoring_lib.model.training.monotone import mostly_observed
+    from scoring_lib.model.training.monotone import coherent_with_missing
     from scoring_lib.model.training.trainer import Trainer
 
     rng = np.random.default_rng(0)
@@ -122,7 +123,7 @@ def test_the_trainer_keeps_the_constraints_of_rarely_missing_features():
                           "EXT_SOURCE_1": np.where(rng.random(n) < 0.5, np.nan, 0.5),
                           "EXT_SOURCE_2": rng.random(n), "EXT_SOURCE_3": rng.random(n),
                           "INSTAL_DPD_MAX": np.where(np.arange(n) < 20, np.nan, 1.0),
-                          "INSTAL_DPD_SUM": np.where(np.arange(n) < 21, np.nan, 1.0),
+                          "INSTAL_DPD_SUM": np.where(np.arange(n) < 200, np.nan, 1.0),
                           "AMT_CREDIT": rng.random(n)})
     frame.loc[:19, "EXT_SOURCE_3"] = np.nan  # 5 %: kept
     meta = metadata()
@@ -130,7 +131,8 @@ def test_the_trainer_keeps_the_constraints_of_rarely_missing_features():
     trainer = Trainer(check_feature_frame(frame, folds=2), folds=2)
     assert trainer.monotone_ == {}  # no metadata, no constraint
     trainer.metadata_ = meta
-    assert trainer.monotone_ == {"EXT_SOURCE_2": -1, "EXT_SOURCE_3": -1, "INSTAL_DPD_MAX": 1}
+    assert trainer.monotone_ == {"EXT_SOURCE_2": -1, "EXT_SOURCE_3": -1, "INSTAL_DPD_MAX": 1,
+                                 "INSTAL_DPD_SUM": 1}
     assert trainer.candidates()["catboost"].monotone_constraints == trainer.monotone_
     assert Trainer(trainer.data, folds=2, monotone=False).monotone_ == {}
-    assert mostly_observed({"EXT_SOURCE_1": -1}, frame, max_missing=0.6) == {"EXT_SOURCE_1": -1}
+    assert coherent_with_missing({"EXT_SOURCE_1": -1}, frame, 0.6) == {"EXT_SOURCE_1": -1}

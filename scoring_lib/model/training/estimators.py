@@ -52,9 +52,9 @@ LABELS = {
 }
 
 __all__ = ["EARLY_STOPPING_ROUNDS", "LABELS", "LEARNING_RATE_RULE", "MIN_VALIDATION_CLASS",
-           "MISSING_CATEGORY", "VALIDATION_FRACTION", "CatBoostModel", "candidate_models", "catboost_frame",
-           "categorical_columns", "final_rounds", "fitted_rounds", "inner_split",
-           "learning_rate_for"]
+           "MISSING_CATEGORY", "VALIDATION_FRACTION", "CatBoostModel", "candidate_models",
+           "catboost_frame", "categorical_columns", "final_rounds", "fitted_rounds",
+           "inner_split", "learning_rate_for"]
 
 #: share of the rows a CatBoost fit holds out to choose its number of rounds
 VALIDATION_FRACTION = 0.1

@@ -17,13 +17,15 @@ rises; ``-1``: it never rises):
   do days *before* due (``DBD``).
 
 CatBoost treats a missing value as below every observed one (``nan_mode="Min"``), so a
-constraint also orders the missing: a client without an external score would never be rated
-less risky than one with the lowest score, and one without the child table never riskier
-than one with no day past due — neither of which a person expects (on the real data a missing
-EXT_SOURCE_1 is about average risk). :func:`mostly_observed` therefore keeps the constraint
-only on features missing for at most :data:`MAX_MISSING` of the training rows (the external
-scores' combinations, EXT_SOURCE_2, the instalments' and POS days past due; not
-EXT_SOURCE_1 or the credit-card aggregates, mostly missing).
+constraint also orders the missing. For a past-due aggregate that is what a person expects:
+a client without the child table has no recorded day past due, and is never rated riskier
+than one with none. For an external score it is not: a missing score is not the lowest score
+(on the real data a missing EXT_SOURCE_1 is about average risk), and forcing it there cost
+0.003-0.008 AUC on the demo's data (bench/RESULTS.md, "Model quality — issue #16").
+:func:`coherent_with_missing` therefore keeps a score's constraint only when the score is
+missing for at most :data:`MAX_MISSING` of the training rows (EXT_SOURCE_2 and the means,
+minimum, maximum and weighted mean of the scores, missing only when all three are; not
+EXT_SOURCE_1, EXT_SOURCE_3 or the product).
 """
 
 from __future__ import annotations
@@ -33,14 +35,14 @@ import re
 import pandas as pd
 
 __all__ = ["DECREASING", "INCREASING", "MAX_MISSING", "PAST_DUE_AGGREGATIONS",
-           "SCORE_COMBINATIONS", "monotone_directions", "mostly_observed"]
+           "SCORE_COMBINATIONS", "coherent_with_missing", "monotone_directions"]
 
 INCREASING, DECREASING = 1, -1
 #: name endings of the combinations of external scores that keep the scores' direction
 SCORE_COMBINATIONS = ("MEAN", "MIN", "MAX", "PROD", "WEIGHTED")
 #: reductions of a past-due quantity that grow with it
 PAST_DUE_AGGREGATIONS = ("max", "mean", "sum")
-#: largest share of missing values of a constrained feature (see the module docstring)
+#: largest share of missing values of a constrained score (see the module docstring)
 MAX_MISSING = 0.05
 _SCORE = re.compile(r"EXT_SOURCE_\d+")
 _PAST_DUE = re.compile(r"(^|_)(DPD|OVERDUE)(_|$)")
@@ -82,12 +84,14 @@ def monotone_directions(metadata: pd.DataFrame | None) -> dict[str, int]:
     return out
 
 
-def mostly_observed(directions: dict, X: pd.DataFrame, max_missing: float = MAX_MISSING) -> dict:
-    """The constraints of ``directions`` whose feature is a column of ``X`` missing in at
-    most ``max_missing`` of its rows (no target is read: the rows may be any training
-    rows)."""
+def coherent_with_missing(directions: dict, X: pd.DataFrame,
+                          max_missing: float = MAX_MISSING) -> dict:
+    """The constraints of ``directions`` on columns of ``X``, without those of the scores
+    (direction -1) missing in more than ``max_missing`` of its rows: CatBoost would rank
+    their missing values as the lowest scores (module docstring). No target is read."""
     present = [c for c in directions if c in X.columns]
     if not present:
         return {}
     share = X[present].isna().mean()
-    return {c: directions[c] for c in present if share[c] <= max_missing}
+    return {c: directions[c] for c in present
+            if directions[c] != DECREASING or share[c] <= max_missing}

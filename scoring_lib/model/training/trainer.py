@@ -25,7 +25,7 @@ from .cv import CVResult, cross_validate
 from .estimators import (EARLY_STOPPING_ROUNDS, LEARNING_RATE_RULE, VALIDATION_FRACTION,
                          candidate_models, final_rounds, learning_rate_for)
 from .inputs import ModelData, sample_training
-from .monotone import monotone_directions, mostly_observed
+from .monotone import coherent_with_missing, monotone_directions
 from .train import (Selection, fit_final, load_training_data, score_clients, select_model,
                     summary_metrics, training_record)
 
@@ -53,9 +53,10 @@ class Trainer:
     (default, :func:`~.estimators.learning_rate_for` of the number of training clients;
     ``learning_rate_``), a number, or ``None`` for CatBoost's own. ``monotone``: ``True``
     constrains the features that :func:`~.monotone.monotone_directions` picks from the
-    feature metadata (``metadata_``; none without metadata) and that are rarely missing in
-    the training rows (:func:`~.monotone.mostly_observed`), ``False`` none, or a given
-    ``{feature: +1 or -1}``; the constraints used are in ``monotone_``.
+    feature metadata (``metadata_``; none without metadata), but not on an external score
+    often missing in the training rows (:func:`~.monotone.coherent_with_missing`),
+    ``False`` none, or a given ``{feature: +1 or -1}``; the constraints used are in
+    ``monotone_``.
     """
 
     def __init__(self, data: ModelData, *, sample: ModelData | None = None, folds: int = 5,
@@ -114,7 +115,7 @@ class Trainer:
             return dict(self.monotone)
         if not self.monotone:
             return {}
-        return mostly_observed(monotone_directions(self.metadata_), self.model_data.X)
+        return coherent_with_missing(monotone_directions(self.metadata_), self.model_data.X)
 
     def candidates(self, iterations: int | None = None, names=None,
                    early_stopping: bool | None = None) -> dict:
