@@ -286,9 +286,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="cost of refusing a client who would have repaid (default 1)")
     p.add_argument("--folds", type=_folds, default=5, help="cross-validation folds (default 5)")
     p.add_argument("--seed", type=int, default=0, help="seed of folds, sampling and models")
-    p.add_argument("--iterations", type=_positive, default=300,
-                   help="boosting rounds of CatBoost, and the most HistGradientBoosting may use "
-                        "(it stops early) (default 300)")
+    p.add_argument("--iterations", type=_positive, default=1000,
+                   help="the most boosting rounds of CatBoost and HistGradientBoosting (both "
+                        "stop early on a share of each fold's training rows) (default 1000)")
     p.add_argument("--sample", type=_sample, default=None,
                    help="train on a stratified sample of N training clients (default: all); "
                    "every client is still scored")
