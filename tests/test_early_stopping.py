@@ -103,8 +103,8 @@ def test_too_few_rows_for_a_split_fall_back_to_the_cap():
 
 
 def test_rules_for_the_rate_and_the_final_rounds():
-    assert learning_rate_for(30_000) == 0.1 and learning_rate_for(100_000) == 0.1
-    assert learning_rate_for(307_511) == 0.05
+    assert learning_rate_for(30_000) == 0.05 and learning_rate_for(100_000) == 0.05
+    assert learning_rate_for(307_511) == 0.1
     # median 200 rounds learnt from 1,800 rows, 3,000 rows in all: 200 x 3000 / 1800
     assert final_rounds([150, 200, 260], [1800, 1800, 1790], 3000, 1000) == 333
     assert final_rounds([150, 200, 260], [1800, 1800, 1790], 3000, 300) == 300  # the cap
@@ -133,7 +133,7 @@ def test_the_build_records_the_rounds_and_the_rate(tmp_path, tiny_bundle):
     trainer.write(tmp_path)
     record = json.loads((tmp_path / TRAINING_FILE).read_text())
     assert record["metrics"]["final_rounds"] == expected
-    assert record["metrics"]["learning_rate"] == pytest.approx(0.1)
+    assert record["metrics"]["learning_rate"] == pytest.approx(0.05)
     boosting = record["boosting"]
     assert boosting["cv_rounds"] == [int(r) for r in cv_rounds]
     assert boosting["final_rounds"] == expected and boosting["rounds_cap"] == CAP

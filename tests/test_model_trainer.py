@@ -92,14 +92,14 @@ def test_the_trainer_gives_what_the_notebook_cells_gave(both):
         record["metrics"].pop("fit_seconds_per_fold")
     boosting = ours.pop("boosting")
     assert ours["metrics"].pop("final_rounds") == boosting["final_rounds"] == ITERATIONS
-    assert ours["metrics"].pop("learning_rate") == boosting["learning_rate"] == 0.1
+    assert ours["metrics"].pop("learning_rate") == boosting["learning_rate"] == 0.05
     assert boosting["rounds_cap"] == ITERATIONS and boosting["monotone_constraints"] == {}
     assert rounded(ours) == rounded(cells)
     assert ours["threshold"] == trainer.threshold_ == trainer.choice_.threshold
     assert ours["calibration"]["method"] == trainer.selection_.calibration
     # the same model (its file differs only by a random model_guid): PROBA_RAW above, and
     assert trainer.model_.get_params() == candidate_models(
-        ITERATIONS, SEED, learning_rate=0.1, early_stopping=False)[
+        ITERATIONS, SEED, learning_rate=0.05, early_stopping=False)[
         trainer.selection_.retained].get_params()
 
 

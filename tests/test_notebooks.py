@@ -100,7 +100,7 @@ def test_the_demo_build_writes_a_verified_bundle(demo):
     # the final model's rounds and learning rate are recorded (issue #16)
     boosting = bundle.manifest["boosting"]
     assert boosting["final_rounds"] == m["final_rounds"] <= TINY.iterations
-    assert boosting["learning_rate"] == m["learning_rate"] == pytest.approx(0.1)
+    assert boosting["learning_rate"] == m["learning_rate"] == pytest.approx(0.05)
     assert len(boosting["cv_rounds"]) == 2 and boosting["rounds_cap"] == TINY.iterations
     assert bundle.manifest["params"] == TINY.as_dict()
     assert {c["model"] for c in bundle.manifest["candidates"]} == {

@@ -69,7 +69,7 @@ class BuildParams:
     cost_fp: float = 1.0
     folds: int = 5
     seed: int = 0
-    iterations: int = 300
+    iterations: int = 1000         # most boosting rounds (early stopping chooses fewer)
     sample: int | None = None      # training clients used for modelling (None: all)
     eda_sample: int = 20_000       # application rows drawn for the EDA plots
 
@@ -90,12 +90,12 @@ class BuildParams:
         return asdict(self)
 
 
-#: The demo's parameters, smaller than ``scoring build``'s defaults (5 folds, 300 rounds) so
-#: that the first ``make dashboard`` stays short on 2 cores: 3 folds and 150 boosting rounds
-#: (CatBoost depth 6, its own learning rate). At 30,000 clients and ~700 features one CatBoost
-#: fold then takes about 20 s and the six candidates of the comparison about 90 s per fold
-#: (bench/bench_build.py); 5 folds and 200 rounds gave an AUC higher by about 0.002-0.005.
-DEMO_PARAMS = BuildParams(folds=3, iterations=150)
+#: The demo's parameters, smaller than ``scoring build``'s defaults (5 folds) so that the first
+#: ``make dashboard`` stays short on 2 cores: 3 folds. CatBoost's rounds are chosen by early
+#: stopping in each fold (issue #16: 250-400 at 30,000 clients with the learning rate 0.05 of
+#: ``estimators.learning_rate_for``), at most 1,000; before issue #16 the demo ran a fixed 150
+#: rounds at CatBoost's own rate (bench/RESULTS.md, "Model quality — issue #16").
+DEMO_PARAMS = BuildParams(folds=3, iterations=1000)
 
 
 @dataclass
