@@ -47,3 +47,19 @@ def compare_to_real(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
                     row["sentinel"] = float((known == 365243).mean()) if known.size else np.nan
             rows.append(row)
     return pd.DataFrame(rows)
+
+
+#: the building-information family of application_train: where the client lives (the
+#: normalised *_AVG / *_MODE / *_MEDI statistics of the building, 47 columns)
+BUILDING_SUFFIXES = ("_AVG", "_MODE", "_MEDI")
+
+
+def building_missing(realism: pd.DataFrame) -> pd.DataFrame:
+    """The building-information rows of :func:`compare_to_real`'s frame with their missing
+    rate, the real one and the gap (generated - real), largest absolute gap first."""
+    rows = realism[(realism.table == "application_train")
+                   & realism.column.str.endswith(BUILDING_SUFFIXES)]
+    out = rows[["column", "missing", "real_missing"]].assign(
+        gap=rows.missing - rows.real_missing)
+    return out.sort_values("gap", key=np.abs, ascending=False, kind="stable").reset_index(
+        drop=True)

@@ -58,3 +58,24 @@ def ks_at_quantiles(values: np.ndarray, q: np.ndarray, levels: np.ndarray = QUAN
     upto = np.searchsorted(v, q, side="right") / v.size   # F(q)
     gap = np.maximum(0.0, np.maximum(below - lv, lv - upto))
     return float(gap.max())
+
+
+# ------------------------------------------------------------------ published signal
+#: Univariate AUC bands of the real data's strongest single predictors, as published in the
+#: project's shared facts (shared/homecredit/README.md): the external scores "roughly 0.65 to
+#: 0.72" (EXT_SOURCE_3 strongest), then employment, age, ID and phone changes and the region
+#: ratings "roughly 0.55 to 0.62". Direction-free (the larger of AUC and 1 - AUC), each on the
+#: clients where the variable is known.
+EXTERNAL_SCORES = ("EXT_SOURCE_3", "EXT_SOURCE_2", "EXT_SOURCE_1")
+SECOND_RANK = ("DAYS_EMPLOYED", "DAYS_BIRTH", "DAYS_ID_PUBLISH", "DAYS_LAST_PHONE_CHANGE",
+               "REGION_RATING_CLIENT", "REGION_RATING_CLIENT_W_CITY")
+UNIVARIATE_AUC_BANDS = {**{c: (0.65, 0.72) for c in EXTERNAL_SCORES},
+                        **{c: (0.55, 0.62) for c in SECOND_RANK}}
+#: Cross-validated AUC of a model on the application table alone and on all seven tables
+#: aggregated with simple features (same source).
+MULTIVARIATE_AUC_BANDS = {"application": (0.74, 0.76), "all tables": (0.78, 0.79)}
+#: NOT a published fact of the shared README: the public kernels of the competition find the
+#: loan duration (credit / annuity, or its inverse PAYMENT_RATE) and the annuity-to-income
+#: burden among the useful features; the generator gives them a modest univariate effect in
+#: this band (longer loans and heavier burdens are riskier).
+LOAN_TERMS_AUC_BAND = (0.52, 0.56)

@@ -92,6 +92,17 @@ def rank_uniform(score: np.ndarray) -> np.ndarray:
     return (ranks + 0.5) / max(len(score), 1)
 
 
+def exact_share(rng: np.random.Generator, among: np.ndarray, share: float) -> np.ndarray:
+    """A random subset of the True rows of ``among`` with exactly ``share`` of them (rounded):
+    a missing rate drawn this way is the reference one up to rounding, not up to the
+    binomial noise of independent draws (about 0.4 point at 20,000 rows)."""
+    idx = np.flatnonzero(among)
+    k = int(round(min(max(share, 0.0), 1.0) * idx.size))
+    out = np.zeros(among.size, bool)
+    out[rng.choice(idx, size=k, replace=False)] = True
+    return out
+
+
 def round_to(x: np.ndarray, step: float) -> np.ndarray:
     return np.round(x / step) * step
 
