@@ -112,7 +112,8 @@ def check_page(app, scorer, when: str) -> None:
     assert (sim.body in sim.children) == sim.opened, when  # laid out only while open
     if not sim.opened:
         return
-    assert tr("sim_real", lang, p=percent(real.probability, lang),
+    assert tr("sim_real", lang, p=percent(real.probability, lang,
+                                             versus=real.threshold),
               decision=tr(real.decision, lang).lower()) == text_of(sim.real), when
     try:
         w = scorer.what_if(cid, dict(state.edits), lang=lang)
@@ -120,7 +121,8 @@ def check_page(app, scorer, when: str) -> None:
         assert not shown(sim.result) and text_of(sim.error), when
         return
     assert shown(sim.result) and sim.error.value == "", when
-    assert text_of(sim.probability) == percent(w.probability, lang), when
+    assert text_of(sim.probability) == percent(w.probability, lang,
+                                                       versus=w.score.threshold), when
     assert tr(w.decision, lang) in text_of(sim.decision), when
     assert np.allclose(np.asarray(sim.meter.bar.x, dtype=float), [0, 100 * w.probability])
     assert np.allclose(np.asarray(sim.meter.real_line.x, dtype=float),
@@ -190,7 +192,7 @@ def test_a_refused_client_s_options_are_the_library_s_and_apply_grants(app, scor
         sim.option_buttons[i].click()
         assert app.state.edits == option.changes
         assert text_of(sim.decision).endswith("Crédit accordé")
-        assert text_of(sim.probability) == percent(option.probability)
+        assert text_of(sim.probability) == percent(option.probability, versus=scorer.threshold)
         assert option.probability < scorer.threshold
         assert float(sim.meter.bar.x[1]) < float(sim.meter.threshold_line.x[0])
         assert input_values(sim) == expected_inputs(scorer, option.values, "fr") | {
@@ -202,12 +204,13 @@ def test_a_refused_client_s_options_are_the_library_s_and_apply_grants(app, scor
         assert (app.score.probability.value, app.score.decision.value,
                 list(app.score.bar.x)) == score_panel
         assert "Crédit refusé".lower() in text_of(sim.real)
-        assert percent(real.probability) in text_of(sim.real)
-        assert sim.meter.real_label.text == [f"Réel {percent(real.probability)}"]
+        assert percent(real.probability, versus=scorer.threshold) in text_of(sim.real)
+        assert sim.meter.real_label.text == [
+            f"Réel {percent(real.probability, versus=scorer.threshold)}"]
         check_page(app, scorer, f"option {i}")
     sim.reset.click()
     assert app.state.edits == {} and input_values(sim) == before
-    assert text_of(sim.probability) == percent(real.probability)
+    assert text_of(sim.probability) == percent(real.probability, versus=scorer.threshold)
     check_page(app, scorer, "reset")
     # nothing simulated was written: the bundle's files are as they were
     assert {p: (p.stat().st_size, p.stat().st_mtime_ns)
@@ -291,8 +294,12 @@ def test_a_bad_value_is_a_sentence_never_an_exception(app, scorer, cases):
     assert "changez aussi une autre valeur" in text_of(sim.error)
     # the goods price far above the credit
     sim.reset.click()
-    sim.inputs[GOODS].value = str(int(scorer.simulation_ranges[GOODS][1]))
-    sim.inputs[CREDIT].value = str(int(scorer.simulation_ranges[CREDIT][0]))
+    low = int(ranges[CREDIT][0])  # with a duration that keeps its instalment plausible
+    months = next(m for m in range(int(ranges[DURATION][0]), int(ranges[DURATION][1]) + 1)
+                  if ranges[ANNUITY][0] <= low / m <= ranges[ANNUITY][1])
+    sim.inputs[DURATION].value = str(months)
+    sim.inputs[GOODS].value = str(int(ranges[GOODS][1]))
+    sim.inputs[CREDIT].value = str(low)
     assert text_of(sim.error).startswith("Le prix du bien ("), text_of(sim.error)
     check_page(app, scorer, "ratio")
     sim.reset.click()
@@ -453,7 +460,7 @@ def test_in_the_browser_an_option_brings_the_simulated_gauge_below_the_threshold
         page.locator(".sc-search-button").click()
         wait_text(page, "sc-client-id", lambda t: str(cid) in squash(t), f"client {cid}")
         wait_text(page, "sc-probability",
-                  lambda t: squash(t) == squash(percent(real.probability)), "its score")
+                  lambda t: squash(t) == squash(percent(real.probability, versus=scorer.threshold)), "its score")
         page.locator(".sc-sim-toggle").click()
         wait_text(page, "sc-sim-option", lambda t: squash(t) == squash(sentence),
                   "the first option's sentence")
@@ -461,14 +468,14 @@ def test_in_the_browser_an_option_brings_the_simulated_gauge_below_the_threshold
         page.locator(".sc-sim-apply").first.click()
         wait_text(page, "sc-sim-decision", lambda t: "accordé" in t, "the simulated grant")
         simulated = wait_text(page, "sc-sim-probability",
-                              lambda t: squash(t) == squash(percent(option.probability)),
+                              lambda t: squash(t) == squash(percent(option.probability, versus=scorer.threshold)),
                               "the option's probability")
         assert float(squash(simulated).rstrip("%").replace(",", ".")) < \
             100 * scorer.threshold
         # the gauge's labels (SVG text, drawn after the marks' data arrive)
-        labels = [squash(f"Simulation : {percent(option.probability)}"),
-                  squash(f"Réel {percent(real.probability)}"),
-                  squash(f"Seuil {percent(scorer.threshold)}")]
+        labels = [squash(f"Simulation : {percent(option.probability, versus=scorer.threshold)}"),
+                  squash(f"Réel {percent(real.probability, versus=scorer.threshold)}"),
+                  squash(f"Seuil {percent(scorer.threshold, versus=option.probability)}")]
         gauge = ".sc-sim-gauge svg.svg-figure"
         try:
             page.wait_for_function(
@@ -488,16 +495,16 @@ def test_in_the_browser_an_option_brings_the_simulated_gauge_below_the_threshold
         assert bar[1] - bar[0] > 10 and bar[1] < threshold[0] < marker[0], boxes
         # the real score is unchanged, beside the simulation and in the score panel
         assert squash(page.locator(".sc-probability").inner_text()) == \
-            squash(percent(real.probability))
+            squash(percent(real.probability, versus=scorer.threshold))
         assert "refusé" in page.locator(".sc-decision").first.inner_text()
-        assert squash(percent(real.probability)) in squash(
+        assert squash(percent(real.probability, versus=scorer.threshold)) in squash(
             page.locator(".sc-sim-real").inner_text())
         page.locator(".sc-sim-result").scroll_into_view_if_needed()
         screenshot(page, "simulation")
         page.locator(".sc-sim-reset").click()
         wait_text(page, "sc-sim-decision", lambda t: "refusé" in t, "the real decision back")
         wait_text(page, "sc-sim-probability",
-                  lambda t: squash(t) == squash(percent(real.probability)),
+                  lambda t: squash(t) == squash(percent(real.probability, versus=scorer.threshold)),
                   "the real probability back")
         assert squash(page.locator(".sc-sim-amt-credit input").input_value()) == squash(
             value_text(scorer.what_if(cid, {}).values[CREDIT], "amount", "fr"))
