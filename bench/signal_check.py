@@ -5,7 +5,9 @@
 Each figure is printed next to its reference (``scoring_lib.data.reference``): the published
 univariate AUC bands of the real data's strongest predictors and the published CV AUC bands
 (shared/homecredit/README.md), the loan-terms band from the public kernels' experience, and
-whether the published order holds (``scoring_lib.data.signal.order_checks``). Markdown tables.
+whether the published order holds (``scoring_lib.data.signal.order_checks``). A CV AUC is
+"OK" when it is inside its published band at two decimals ("about 0.74 to 0.76").
+Markdown tables.
 
 Child-table aggregates here are a handful of simple ones (refusal share, late instalments,
 days past due, bureau activity and arrears, card utilisation), enough to show that the child

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from .reference import LOAN_TERMS_AUC_BAND, UNIVARIATE_AUC_BANDS
+from .reference import EXTERNAL_SCORES, LOAN_TERMS_AUC_BAND, UNIVARIATE_AUC_BANDS
 from .schema import KEY, TARGET
 
 #: derived loan terms (name -> how it is computed from the application row)
@@ -101,7 +101,7 @@ def order_checks(signal: pd.DataFrame) -> dict[str, tuple[bool, str]]:
     """The published order, checked on :func:`univariate_signal`'s frame: name -> (holds,
     the figures that say so)."""
     a = signal.set_index("variable").auc
-    ext = {c: float(a[c]) for c in ("EXT_SOURCE_3", "EXT_SOURCE_2", "EXT_SOURCE_1")}
+    ext = {c: float(a[c]) for c in EXTERNAL_SCORES}
     rest = a.drop(list(ext))
     top, top_auc = str(rest.idxmax()), float(rest.max())
     weaker = min(ext["EXT_SOURCE_1"], ext["EXT_SOURCE_2"])
