@@ -4,6 +4,7 @@ stable), and what it prints and writes."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import shutil
@@ -13,6 +14,7 @@ import pytest
 
 from model_view_bundle import model_view_bundle
 from scoring_lib.cli import main
+from scoring_lib.explain.application_labels import APPLICATION
 from scoring_lib.data.synth import synthesize
 from scoring_lib.monitor.monitor import MonitorError, run_monitor
 
@@ -55,7 +57,13 @@ def test_a_shifted_variable_is_flagged_act_and_the_others_stay_stable(setup, shi
     first = report["features"][0]
     assert first["feature"] == "EXT_SOURCE_3" and first["band"] == "act"
     assert first["psi"] > 0.25 and first["p_value"] < report["alpha_per_feature"]
-    others = [r for r in report["features"] if r["feature"] != "EXT_SOURCE_3"]
+    # the variables made from it (e.g. a mean of the external scores) may move with it;
+    # every variable made without it stays stable
+    metadata = json.loads((path / "bundle.json").read_text())["feature_metadata"]
+    touched = {r["feature"] for r in metadata
+               if "EXT_SOURCE_3" in (r.get("derived_from") or [r.get("column")])}
+    others = [r for r in report["features"] if r["feature"] not in touched]
+    assert len(others) >= len(report["features"]) - 10
     assert {r["band"] for r in others} == {"stable"}
     unshifted = run_monitor(path, setup[1])
     assert report["score_psi"] > unshifted["score_psi"]
@@ -75,19 +83,60 @@ def test_cli_json_text_and_html_report(setup, shifted, tmp_path, capsys):
     text = capsys.readouterr().out
     assert "400 new applications (application_test) compared with the 1,500 training " \
            "clients." in text
-    assert "Variables: 1 to act on, 0 to watch," in text
+    act, watch = report["bands"]["act"], report["bands"]["watch"]
+    assert act >= 1 and f"Variables: {act} to act on, {watch} to watch," in text
+    # the variable as a person knows it, its code name beside it for a data scientist
+    ext3 = APPLICATION["EXT_SOURCE_3"]
     line = next(li for li in text.splitlines() if "EXT_SOURCE_3" in li)
-    assert line.split()[-1] == "act"
+    assert line.split()[:3] == ["PSI", _psi_text(report, "en"), "act"]
+    assert line.endswith(f" {ext3.en} (EXT_SOURCE_3)")
+    assert "PSI (population stability index): how far a variable's distribution" in text
     page = out.read_text()
-    assert "Model monitoring: population stability" in page and "EXT_SOURCE_3" in page
+    assert "Model monitoring: population stability" in page
+    assert f"<td>{html.escape(ext3.en)}</td><td><code>EXT_SOURCE_3</code></td>" in page
+    assert "<th>Variable</th><th>Name in the data</th><th>PSI</th>" in page
     saved = json.loads(out.with_suffix(".json").read_text())
-    assert saved["features"][0]["feature"] == "EXT_SOURCE_3"
+    first = saved["features"][0]   # JSON: feature stays the code name, the labels beside
+    assert (first["feature"], first["label_fr"], first["label_en"]) == (
+        "EXT_SOURCE_3", ext3.fr, ext3.en)
     # French, and the report replaced in place (it is one of ours)
     assert main(["monitor", "--bundle", str(path), "--data", str(shifted), "--out", str(out)
                  ]) == 0
     text = capsys.readouterr().out
-    assert "Variables : 1 à traiter, 0 à surveiller," in text
-    assert "Surveillance du modèle" in out.read_text()
+    assert f"Variables : {act} à traiter, {watch} à surveiller," in text
+    line = next(li for li in text.splitlines() if "EXT_SOURCE_3" in li)
+    assert line.split()[:4] == ["PSI", _psi_text(report, "fr"), "à", "traiter"]
+    assert line.endswith(f" {ext3.fr} (EXT_SOURCE_3)")
+    assert "PSI (indice de stabilité de la population) : l'écart entre" in text
+    page = out.read_text()
+    assert "Surveillance du modèle" in page
+    assert f"<td>{html.escape(ext3.fr)}</td><td><code>EXT_SOURCE_3</code></td>" in page
+    assert "<th>Nom dans les données</th>" in page
+
+
+def _psi_text(report: dict, lang: str) -> str:
+    from scoring_lib.words import number
+
+    return number(report["features"][0]["psi"], 3, lang)
+
+
+def test_a_variable_without_a_label_is_said_by_its_code_and_unseen_levels_by_label():
+    from scoring_lib.monitor.report import report_html, report_text
+
+    report = {"score_psi": 0.3, "score_band": "act", "n_new": 10, "n_reference": 20,
+              "table": "application_test", "bands": {"stable": 1, "watch": 0, "act": 1},
+              "features": [{"feature": "NAME_INCOME_TYPE", "psi": 0.3, "band": "act",
+                            "label_fr": "Type de revenu", "label_en": "Income type"},
+                           {"feature": "X_NEW", "psi": 0.0, "band": "stable"}],
+              "unseen_categories": {"NAME_INCOME_TYPE": {"Lottery": 3}}}
+    text = report_text(report, "en").splitlines()
+    assert "  PSI   0.300  act           Income type (NAME_INCOME_TYPE)" in text
+    assert "  PSI   0.000  stable        X_NEW" in text
+    assert "  Income type (NAME_INCOME_TYPE): Lottery (3)" in text
+    assert "  Type de revenu (NAME_INCOME_TYPE) : Lottery (3)" in report_text(report, "fr")
+    page = report_html(report, "fr")
+    assert "<td>Type de revenu</td><td><code>NAME_INCOME_TYPE</code></td>" in page
+    assert "<td>X_NEW</td><td><code>X_NEW</code></td>" in page
 
 
 def test_the_staging_files_of_an_interrupted_run_are_swept(tmp_path):
@@ -194,7 +243,8 @@ def test_the_monitoring_notebook_is_committed_stripped_and_reports_the_drift(set
                        for n in ast.walk(ast.parse(cell.source)))
 
     page = run_monitoring_notebook(setup[0], shifted, tmp_path / "out").read_text()
-    assert "Variables: 1 to act on, 0 to watch," in page
+    bands = run_monitor(setup[0], shifted)["bands"]
+    assert f"Variables: {bands['act']} to act on, {bands['watch']} to watch," in page
     assert "EXT_SOURCE_3" in page and "image/png" in page
     executed = nbformat.read(tmp_path / "out" / NOTEBOOK, as_version=4)
     assert not [o for c in executed.cells if c.cell_type == "code" for o in c.outputs

@@ -11,6 +11,7 @@ is profiled from its own tables (slower: the command says so).
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 
@@ -25,9 +26,10 @@ DEFAULT_TABLE = "application_test"
 APPLICATION_TABLES = ("application_test", "application_train")
 CHUNK = 128  # feature columns profiled at a time from a bundle's tiles
 CHILD_TABLES = tuple(t for t in TABLE_NAMES if not t.startswith("application"))
+logger = logging.getLogger("scoring_lib.monitor")
 
-__all__ = ["APPLICATION_TABLES", "DEFAULT_TABLE", "MonitorError", "data_files",
-           "new_features", "profile_of_bundle", "run_monitor"]
+__all__ = ["APPLICATION_TABLES", "DEFAULT_TABLE", "MonitorError", "add_labels", "data_files",
+           "feature_labels", "new_features", "profile_of_bundle", "run_monitor"]
 
 
 class MonitorError(ValueError):
@@ -107,12 +109,38 @@ def profile_of_bundle(bundle) -> dict:
     return profile
 
 
+def feature_labels(bundle) -> dict[str, tuple[str, str]]:
+    """``{feature: (label_fr, label_en)}``: how a person knows each model variable (the
+    features dictionary of :mod:`scoring_lib.explain`, from the bundle's feature metadata);
+    empty (the reports then say the code names) for a bundle whose metadata gives no
+    labels (logged)."""
+    from ..explain import describe_features
+
+    try:
+        d = describe_features(bundle.feature_metadata)
+    except (KeyError, ValueError) as exc:
+        logger.warning("monitor: no labels for the features of %s (%s): code names are shown",
+                       bundle.path, exc)
+        return {}
+    return dict(zip(d.index, zip(d["label_fr"], d["label_en"])))
+
+
+def add_labels(report: dict, labels: dict[str, tuple[str, str]]) -> dict:
+    """Give each feature record of ``report`` its ``label_fr`` and ``label_en`` (``feature``
+    stays the code name); a feature without a label is left as it is."""
+    for record in report["features"]:
+        if record["feature"] in labels:
+            record["label_fr"], record["label_en"] = labels[record["feature"]]
+    return report
+
+
 def run_monitor(bundle, data, table: str = DEFAULT_TABLE, alpha: float = ALPHA,
                 log=None) -> dict:
     """The drift report (:func:`.drift.drift_report`) of the applications of ``table`` in
     ``data`` against the training population of ``bundle`` (a path or a loaded Bundle),
     with ``table``, ``data``, ``bundle``, ``reference_source`` ("model_view.json" or "the
-    bundle's tables") and ``seconds`` added."""
+    bundle's tables") and ``seconds`` added, and each feature's ``label_fr`` / ``label_en``
+    (:func:`feature_labels`; ``feature`` is the code name)."""
     from ..bundle.store import Bundle, load_bundle
     from .statistics import MODEL_VIEW_FILE, read_model_view
 
@@ -138,6 +166,7 @@ def run_monitor(bundle, data, table: str = DEFAULT_TABLE, alpha: float = ALPHA,
     X = features[bundle.feature_names]
     score = bundle.predict_proba(X)
     report = drift_report(profile, X, score, alpha)
+    add_labels(report, feature_labels(bundle))
     report.update(table=table, data=str(Path(data)), bundle=str(bundle.path),
                   reference_source=source,
                   seconds=round(time.perf_counter() - start, 2))

@@ -15,19 +15,34 @@ TOP = 15
 #: the mark that says an HTML file was written by this module (so --out may replace it)
 GENERATOR = "scoring monitor"
 
-__all__ = ["GENERATOR", "TOP", "band_word", "report_html", "report_refusal", "report_text"]
+__all__ = ["GENERATOR", "TOP", "band_word", "feature_label", "feature_text", "report_html",
+           "report_refusal", "report_text"]
 
 
 def band_word(band: str | None, lang: str) -> str:
     return tr(f"band_{band}", lang) if band else "—"
 
 
+def feature_label(record: dict, lang: str) -> str:
+    """The label a person knows a drift record's variable by (``label_fr`` / ``label_en``,
+    given by ``run_monitor``), or its code name when the report has none."""
+    return record.get(f"label_{lang}") or record["feature"]
+
+
+def feature_text(record: dict, lang: str) -> str:
+    """"Score externe n°3 (EXT_SOURCE_3)": the label, with the code name beside it for a
+    data scientist (the code name alone when there is no label)."""
+    label = feature_label(record, lang)
+    return label if label == record["feature"] else f"{label} ({record['feature']})"
+
+
 def _psi(value, lang: str) -> str:
     return "—" if value is None else number(value, 3, lang)
 
 
-def _lines(report: dict, lang: str, top: int | None) -> list[tuple[str, str]]:
-    """(kind, text) pairs: "title", "line", "feature" (tab-separated cells), "unseen"."""
+def _lines(report: dict, lang: str, top: int | None) -> list[tuple]:
+    """(kind, text) pairs: "title", "line", "heading", "unseen"; and ("feature", (label,
+    code, psi, band))."""
     bands = report["bands"]
     out = [("title", tr("monitor_title", lang)),
            ("line", tr("monitor_populations", lang, n_new=number(report["n_new"], 0, lang),
@@ -37,19 +52,22 @@ def _lines(report: dict, lang: str, top: int | None) -> list[tuple[str, str]]:
                        band=band_word(report["score_band"], lang))),
            ("line", tr("monitor_bands", lang, act=bands["act"], watch=bands["watch"],
                        stable=bands["stable"])),
-           ("line", tr("monitor_rule", lang))]
+           ("line", tr("monitor_rule", lang)),
+           ("line", tr("gloss_psi", lang))]
     rows = report["features"] if top is None else report["features"][:top]
     out.append(("heading", tr("monitor_top", lang, k=len(rows)) if top is not None
                 else tr("monitor_all", lang)))
     for r in rows:
-        out.append(("feature", f"{r['feature']}\t{_psi(r['psi'], lang)}\t"
-                               f"{band_word(r['band'], lang)}"))
+        out.append(("feature", (feature_label(r, lang), r["feature"], _psi(r["psi"], lang),
+                                band_word(r["band"], lang))))
     unseen = report.get("unseen_categories") or {}
     if unseen:
+        records = {r["feature"]: r for r in report["features"]}
         out.append(("heading", tr("monitor_unseen", lang)))
         for feature, levels in unseen.items():
             shown = ", ".join(f"{level} ({count})" for level, count in levels.items())
-            out.append(("unseen", f"{feature}: {shown}"))
+            name = feature_text(records.get(feature, {"feature": feature}), lang)
+            out.append(("unseen", f"{name}{' :' if lang == 'fr' else ':'} {shown}"))
     return out
 
 
@@ -57,9 +75,10 @@ def report_text(report: dict, lang: str = "fr", top: int = TOP) -> str:
     """The report as plain text (the ``top`` features of largest PSI)."""
     out = []
     for kind, text in _lines(report, lang, top):
-        if kind == "feature":
-            name, psi, band = text.split("\t")
-            out.append(f"  {name:<45} PSI {psi:>7}  {band}")
+        if kind == "feature":  # PSI and band in columns, then the variable (long labels)
+            label, code, psi, band = text
+            name = label if label == code else f"{label} ({code})"
+            out.append(f"  PSI {psi:>7}  {band:<13} {name}")
         elif kind == "unseen":
             out.append(f"  {text}")
         elif kind == "heading":
@@ -83,12 +102,13 @@ def report_html(report: dict, lang: str = "fr") -> str:
                 table = []
             body.append(f"<h2>{e(text)}</h2>")
         elif kind == "feature":
-            name, psi, band = text.split("\t")
+            label, code, psi, band = text
             if not table:
-                table.append(f"<tr><th>{e(tr('monitor_variable', lang))}</th><th>PSI</th>"
+                table.append(f"<tr><th>{e(tr('monitor_variable', lang))}</th>"
+                             f"<th>{e(tr('monitor_code', lang))}</th><th>PSI</th>"
                              f"<th>{e(tr('monitor_band', lang))}</th></tr>")
-            table.append(f"<tr class='{e(band)}'><td>{e(name)}</td><td>{e(psi)}</td>"
-                         f"<td>{e(band)}</td></tr>")
+            table.append(f"<tr class='{e(band)}'><td>{e(label)}</td><td><code>{e(code)}"
+                         f"</code></td><td>{e(psi)}</td><td>{e(band)}</td></tr>")
         elif kind == "unseen":
             body.append(f"<p>{e(text)}</p>")
         else:
