@@ -143,6 +143,63 @@ def test_the_tab_in_both_languages_with_a_monitoring_report(mv, tmp_path):
     assert tab.reset.description == "Back to the bank's threshold"
 
 
+def _text(html: str) -> str:
+    """What a person reads in an HTML value: tags dropped, entities and spaces decoded."""
+    import html as h
+    import re
+
+    return h.unescape(re.sub(r"<[^>]+>", " ", html)).replace("\u202f", " ").replace("\xa0", " ")
+
+
+def test_drift_is_said_by_label_and_the_jargon_in_plain_words(mv, tmp_path):
+    """The monitoring summary names a drifting variable as a person knows it, its code name
+    beside it (for a data scientist), also for a report written before labels were kept;
+    AUC, |SHAP|, log-odds and PSI each have one plain line beside them, in FR and EN."""
+    path, _, _, scorer = mv
+    from scoring_lib.explain.application_labels import APPLICATION
+    from scoring_lib.monitor.command import write_report
+
+    ext3 = APPLICATION["EXT_SOURCE_3"]
+    report = {"score_psi": 0.04, "score_band": "stable", "n_new": 400, "n_reference": 1500,
+              "table": "application_test", "bands": {"act": 1, "watch": 0, "stable": 1},
+              "features": [{"feature": "EXT_SOURCE_3", "psi": 0.31, "band": "act",
+                            "label_fr": ext3.fr, "label_en": ext3.en},
+                           # no label kept (an older report): the features dictionary's
+                           {"feature": "AMT_CREDIT", "psi": 0.01, "band": "stable"}]}
+    write_report(report, tmp_path / "r.html")
+    state = DashboardState(lang="fr")
+    tab = ModelTab(state, scorer, report_path=tmp_path / "r.json")
+    tab.show()
+    credit_fr, credit_en = (scorer.dictionary.at["AMT_CREDIT", k] for k in ("label_fr",
+                                                                            "label_en"))
+    for lang, lines in (
+            ("fr", [f"{ext3.fr} (EXT_SOURCE_3) : PSI 0,310, à traiter",
+                    f"{credit_fr} (AMT_CREDIT) : PSI 0,010, stable",
+                    "PSI (indice de stabilité de la population) : l'écart entre"]),
+            ("en", [f"{ext3.en} (EXT_SOURCE_3): PSI 0.310, act",
+                    f"{credit_en} (AMT_CREDIT): PSI 0.010, stable",
+                    "PSI (population stability index): how far a variable's"])):
+        state.lang = lang
+        monitoring = _text(tab.monitoring.value)
+        for line in lines:
+            assert line in monitoring, (lang, line, monitoring)
+    state.lang = "fr"
+    assert "AUC : probabilité que le modèle classe un client défaillant au-dessus d'un " \
+        "client qui rembourse (0,5 = hasard, 1 = parfait)." in _text(tab.headline.value)
+    note = _text(tab.imp_note.value)
+    assert "|SHAP| : de combien une variable déplace en moyenne le score" in note
+    assert "log-odds : l'échelle interne du modèle" in note and "50 %" in note
+    state.lang = "en"
+    assert "AUC: the probability that the model ranks a client who defaults above a " \
+        "client who repays (0.5 = chance, 1 = perfect)." in _text(tab.headline.value)
+    note = _text(tab.imp_note.value)
+    assert "|SHAP|: how far a variable moves a client's score on average" in note
+    assert "log-odds: the model's internal scale" in note and "50%" in note
+    # the note sits right under the importance figure that uses both words
+    shown = list(tab.children)
+    assert shown.index(tab.imp_note) == shown.index(tab.f_importance) + 1
+
+
 def test_the_figures_tell_the_banks_threshold_from_the_simulated_one(mv):
     """The cost and approval figures' legends name their two vertical lines (not the
     distributions': the legend would cover the curves), and a key under the slider says

@@ -179,6 +179,8 @@ class ModelTab(W.VBox):
         self.key.add_class("sc-figures-key")
         self.fairness = W.HTML()
         self.fairness.add_class("sc-fairness")
+        self.imp_note = W.HTML()  # what |SHAP| and log-odds mean, under the figure
+        self.imp_note.add_class("sc-importance-note")
         self._figures()
         controls = W.VBox([self.slider_label, W.HBox([self.slider, self.reset]), self.note,
                            self.summary, self.key])
@@ -189,7 +191,7 @@ class ModelTab(W.VBox):
             W.HBox([self.f_cost, self.f_approval], layout=row),
             W.HBox([self.f_roc, self.f_pr], layout=row),
             W.HBox([self.f_distributions, self.f_calibration], layout=row),
-            self.fairness, self.f_importance, self.monitoring]
+            self.fairness, self.f_importance, self.imp_note, self.monitoring]
 
     def _figures(self) -> None:
         view, grid = self.view, self.view["thresholds"]
@@ -394,15 +396,19 @@ class ModelTab(W.VBox):
             self.missing.value = tag("p", esc(tr("model_missing", lang)))
             return
         v, roc = self.view, self.view["curves"]["roc"]
-        self.headline.value = tag("p", esc(tr(
-            "model_headline", lang, n=number(v["n_oof"], 0, lang),
-            auc=number(roc["auc"], 3, lang), threshold=percent(v["threshold"], lang, 2))))
+        self.headline.value = join([
+            tag("p", esc(tr("model_headline", lang, n=number(v["n_oof"], 0, lang),
+                            auc=number(roc["auc"], 3, lang),
+                            threshold=percent(v["threshold"], lang, 2)))),
+            tag("p", esc(tr("gloss_auc", lang)), css="sc-gloss")])
         if not self.prepared:
             return
         self.reset.description = tr("slider_reset", lang)
         self.note.value = esc(tr("simulation_note", lang,
                                  threshold=percent(v["threshold"], lang, 2)))
         self.key.value = esc(tr("figures_key", lang))
+        self.imp_note.value = join([tag("p", esc(tr(k, lang)), css="sc-gloss")
+                                    for k in ("gloss_shap", "gloss_log_odds")])
         axis = tr("axis_threshold", lang)
         marks = (*self.cost_marks, *self.approval_marks)
         with hold(*marks, self.cost_x, self.cost_y, self.approval_x, self.approval_y,
@@ -450,11 +456,11 @@ class ModelTab(W.VBox):
                                                 report=str(html_path))))])
         psi = "—" if r.get("score_psi") is None else number(r["score_psi"], 3, lang)
         b = r["bands"]
-        items = [tag("li", esc(f"{f['feature']} : PSI {number(f['psi'], 3, lang)}, "
-                               f"{band_word(f['band'], lang)}" if lang == "fr" else
-                               f"{f['feature']}: PSI {number(f['psi'], 3, lang)}, "
-                               f"{band_word(f['band'], lang)}"))
-                 for f in r["features"][:TOP_DRIFT]]
+        items = [tag("li", esc(tr("monitor_feature", lang, label=label, code=f["feature"],
+                                  psi=number(f["psi"], 3, lang),
+                                  band=band_word(f["band"], lang))))
+                 for f in r["features"][:TOP_DRIFT]
+                 for label in [self._drift_label(f, lang)]]
         return join([title,
                      tag("p", esc(tr("monitor_populations", lang,
                                      n_new=number(r["n_new"], 0, lang),
@@ -465,7 +471,17 @@ class ModelTab(W.VBox):
                      tag("p", esc(tr("monitor_bands", lang, act=b["act"], watch=b["watch"],
                                      stable=b["stable"]))),
                      tag("p", esc(tr("monitor_top", lang, k=len(items)))),
-                     tag("ul", *items)])
+                     tag("ul", *items),
+                     tag("p", esc(tr("gloss_psi", lang)), css="sc-gloss")])
+
+    def _drift_label(self, record: dict, lang: str) -> str:
+        """The label of a drifting variable: the report's, else the features dictionary's
+        (a report written before labels were kept), else its code name."""
+        if record.get(f"label_{lang}"):
+            return record[f"label_{lang}"]
+        d = self.scorer.dictionary
+        return (str(d.at[record["feature"], f"label_{lang}"]) if record["feature"] in d.index
+                else record["feature"])
 
 
 def _group_text(attribute: str, group, lang: str) -> str:

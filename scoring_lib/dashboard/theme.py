@@ -48,6 +48,7 @@ CSS = Html("""
 .sc-reasons .sc-up { color: #D55E00; font-weight: 700; }
 .sc-reasons .sc-down { color: #0072B2; font-weight: 700; }
 .sc-note .widget-html-content { color: #52606D; font-size: 12.5px; }
+.sc-gloss { color: #52606D; font-size: 12.5px; margin: 2px 0; }
 .sc-info table { border-collapse: collapse; width: 100%; }
 .sc-info td { padding: 3px 8px; border-bottom: 1px solid #EEF2F6; vertical-align: top; }
 .sc-info td.sc-field { color: #52606D; width: 55%; }
