@@ -37,7 +37,8 @@ def assert_round(ticks, what: str, scale=None, covers=(), zero: bool = False) ->
     assert len(ticks) >= 2, f"{what}: ticks {ticks}"
     step = np.diff(ticks)
     assert np.allclose(step, step[0]), f"{what}: uneven ticks {ticks}"
-    mantissa = step[0] / 10 ** np.floor(np.log10(step[0]))
+    # the decade of a step of 0.1 computed as 0.09999999999999964 is 0.1, not 0.01
+    mantissa = step[0] / 10 ** np.floor(np.log10(step[0]) + 1e-9)
     assert any(np.isclose(mantissa, m) for m in (1, 2, 2.5, 5)), f"{what}: step {step[0]}"
     assert np.allclose(ticks / step[0], np.round(ticks / step[0])), f"{what}: {ticks}"
     if zero:
