@@ -461,7 +461,7 @@ def test_screenshots_in_probability_points_with_round_axes(page, scorer, lang):
         average = f"{ENDS[lang][0]} {percent(explanation.base_probability, lang)}"
         this = f"{ENDS[lang][1]} {percent(score.probability, lang)}"
         deadline = time.monotonic() + STEP_TIMEOUT_MS / 1000
-        while time.monotonic() < deadline and this not in squash(
+        while time.monotonic() < deadline and squash(this) not in squash(
                 " ".join(svg_texts(page, "sc-force"))):
             time.sleep(0.2)
         for css in ("sc-force", "sc-waterfall"):
