@@ -1,6 +1,6 @@
 """CatBoost's rounds chosen by early stopping (issue #16): on an inner validation split of the
 rows a fit is given — in cross-validation the fold's training rows, never its held-out rows —
-at most ``iterations`` rounds, recorded in the bundle; tiny data falls back to the cap."""
+at most ``iterations`` rounds, recorded in the bundle; tiny data falls back to fixed rounds."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import pytest
 from scoring_lib.bundle.manifest import check_manifest
 from scoring_lib.bundle.store import TRAINING_FILE
 from scoring_lib.model.training.cv import cross_validate, make_folds
-from scoring_lib.model.training.estimators import (CatBoostModel, candidate_models,
-                                                   final_rounds, inner_split,
-                                                   learning_rate_for)
+from scoring_lib.model.training.estimators import (FALLBACK_ROUNDS, CatBoostModel,
+                                                   candidate_models, final_rounds,
+                                                   inner_split, learning_rate_for)
 from scoring_lib.model.training.inputs import check_feature_frame
 from scoring_lib.model.training.trainer import Trainer
 
@@ -91,12 +91,18 @@ def test_the_held_out_targets_are_never_seen(data):
                               second.oof["catboost"].to_numpy()[fold == 1])
 
 
-def test_too_few_rows_for_a_split_fall_back_to_the_cap():
+def test_too_few_rows_for_a_split_fall_back_to_fixed_rounds_not_the_cap():
     small = check_feature_frame(frame(300), folds=2)
     assert inner_split(small.y) is None
     model = CatBoostModel(25, 4, thread_count=1).fit(small.X, small.y)
-    assert model.validation_index_ is None and model.rounds_ == 25
+    assert model.validation_index_ is None and model.rounds_ == 25  # under the fallback
     assert model.fit_rows_ == 300
+    # a cap of 1,000 (the build's default) on a small data set: the former fixed 150 rounds
+    model = CatBoostModel(1000, 2, thread_count=1).fit(small.X, small.y)
+    assert model.validation_index_ is None and model.rounds_ == FALLBACK_ROUNDS == 150
+    # early stopping off: exactly the rounds asked for
+    model = CatBoostModel(200, 2, thread_count=1, validation_fraction=None).fit(small.X, small.y)
+    assert model.rounds_ == 200
     # the split needs MIN_VALIDATION_CLASS of each class in the validation share
     fit, valid = inner_split(np.r_[np.zeros(1000), np.ones(500)], 0.1, seed=0)
     assert len(valid) == 150 and len(fit) == 1350 and not set(fit) & set(valid)

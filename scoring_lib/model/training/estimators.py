@@ -51,7 +51,7 @@ LABELS = {
     "catboost_balanced": "CatBoost, balanced classes",
 }
 
-__all__ = ["EARLY_STOPPING_ROUNDS", "LABELS", "LEARNING_RATE_RULE", "MIN_VALIDATION_CLASS",
+__all__ = ["EARLY_STOPPING_ROUNDS", "FALLBACK_ROUNDS", "LABELS", "LEARNING_RATE_RULE", "MIN_VALIDATION_CLASS",
            "MISSING_CATEGORY", "VALIDATION_FRACTION", "CatBoostModel", "candidate_models",
            "catboost_frame", "categorical_columns", "final_rounds", "fitted_rounds",
            "inner_split", "learning_rate_for"]
@@ -61,8 +61,13 @@ VALIDATION_FRACTION = 0.1
 #: rounds without a better validation log-loss after which CatBoost stops
 EARLY_STOPPING_ROUNDS = 50
 #: fewest clients of each class the inner validation share must hold; below, no early
-#: stopping: the fit runs ``iterations`` rounds on every row (tiny data sets, tests)
+#: stopping: the fit runs :data:`FALLBACK_ROUNDS` rounds (at most ``iterations``) on every
+#: row (small data sets: Binder's 5,000-client demo, tests)
 MIN_VALIDATION_CLASS = 50
+#: rounds of a fit that asked for early stopping but has too few rows to choose: the fixed
+#: count the demo build used before early stopping (150), not the cap (1,000 by default),
+#: which on a few thousand rows took 6x the time and over-fitted
+FALLBACK_ROUNDS = 150
 
 
 #: :func:`learning_rate_for` in words (recorded in the bundle)
@@ -142,7 +147,8 @@ class CatBoostModel(ClassifierMixin, BaseEstimator):
     to the best validation log-loss, stopping after ``early_stopping_rounds`` rounds without
     improvement. In cross-validation ``fit`` is given the fold's training rows only, so the
     held-out rows are never seen. Too few rows for the split (:data:`MIN_VALIDATION_CLASS`):
-    ``iterations`` rounds on every row. After ``fit``: ``rounds_`` (trees kept),
+    :data:`FALLBACK_ROUNDS` rounds (at most ``iterations``) on every row; early stopping off
+    (``validation_fraction=None``): exactly ``iterations`` rounds. After ``fit``: ``rounds_`` (trees kept),
     ``fit_rows_`` (rows the trees learnt from), ``validation_index_`` (the index of the
     validation rows, ``None`` without a split), ``learning_rate_`` (the rate used).
 
@@ -235,6 +241,8 @@ class CatBoostModel(ClassifierMixin, BaseEstimator):
         frame = catboost_frame(X, self.categorical_)
         model = CatBoostClassifier(**params, cat_features=self.categorical_)
         if split is None:
+            if self.validation_fraction is not None:  # asked for, but too few rows
+                model.set_params(iterations=min(int(self.iterations), FALLBACK_ROUNDS))
             model.fit(frame, y)
             self.validation_index_ = None
             self.fit_rows_ = len(y)
