@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,20 @@ FIGURES = ("sc-fig-cost", "sc-fig-approval", "sc-fig-roc", "sc-fig-pr",
 
 def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
+
+
+def settled(page, css: str, quiet_s: float = 1.0, timeout_s: float = 30.0) -> str:
+    """The text of the first ``.css`` once it has not changed for ``quiet_s`` seconds."""
+    deadline = time.monotonic() + timeout_s
+    text, since = page.locator(f".{css}").first.inner_text(), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        now = page.locator(f".{css}").first.inner_text()
+        if now != text:
+            text, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet_s:
+            return text
+    raise AssertionError(f".{css} still changing after {timeout_s:.0f} s: {text!r}")
 
 
 def pct(share: float, lang: str) -> str:
@@ -122,6 +137,10 @@ def test_the_model_tab_in_french_then_english(served):
                           "a simulated approval rate")
         assert "(celui de la banque)" not in page.locator(".sc-model").inner_text()
         assert "Crédits accordés" in moved
+        # the advisor lets go of the slider before resetting: the widget front end holds a
+        # slider's later values until the kernel has answered the earlier ones, so a reset
+        # clicked while they are queued would be followed by them (the slider would win)
+        settled(page, "sc-simulation-summary")
         page.locator(".sc-threshold-reset").click()
         wait_text(page, "sc-model", lambda t: "(celui de la banque)" in t,
                   "the bank's threshold again")
