@@ -103,6 +103,13 @@ def test_too_few_rows_for_a_split_fall_back_to_fixed_rounds_not_the_cap():
     # early stopping off: exactly the rounds asked for
     model = CatBoostModel(200, 2, thread_count=1, validation_fraction=None).fit(small.X, small.y)
     assert model.rounds_ == 200
+    # a build on such data: no fold chose, so the final model keeps their 150, unscaled
+    data = check_feature_frame(frame(300, n_test=10), folds=3)
+    trainer = Trainer(data, folds=3, iterations=1000)
+    trainer.cross_validate(candidate_models(1000, names=["catboost"]))
+    assert not trainer.cv_.fold_scores["chosen"].any()
+    trainer.choose()
+    assert trainer.final_rounds() == FALLBACK_ROUNDS
     # the split needs MIN_VALIDATION_CLASS of each class in the validation share
     fit, valid = inner_split(np.r_[np.zeros(1000), np.ones(500)], 0.1, seed=0)
     assert len(valid) == 150 and len(fit) == 1350 and not set(fit) & set(valid)

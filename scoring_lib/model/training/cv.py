@@ -43,7 +43,8 @@ class CVResult:
     y: np.ndarray
     fold: np.ndarray
     fold_scores: pd.DataFrame  # model, fold, auc, fit_seconds, predict_seconds, rounds,
-    #                            fit_rows (rounds: boosting rounds kept, NaN for the others)
+    #                            fit_rows, chosen (rounds: boosting rounds kept, NaN for the
+    #                            others; chosen: by early stopping on an inner split)
     metrics: pd.DataFrame      # index model: see summarise()
     cost_fn: float
     cost_fp: float
@@ -121,7 +122,8 @@ def cross_validate(data: ModelData, models: dict, folds: int = 5, seed: int = 0,
                                 "fit_seconds": t1 - t0, "predict_seconds": t2 - t1,
                                 "rounds": np.nan if rounds is None else float(rounds),
                                 "fit_rows": float(getattr(model, "fit_rows_",
-                                                          int((~test).sum())))})
+                                                          int((~test).sum()))),
+                                "chosen": getattr(model, "validation_index_", None) is not None})
                 if bar is not None:
                     bar.update()
             oof[name] = column

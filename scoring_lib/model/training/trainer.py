@@ -188,12 +188,15 @@ class Trainer:
     def final_rounds(self) -> int:
         """The final model's rounds: with early stopping, the retained candidate's folds'
         median scaled to every training row (:func:`~.estimators.final_rounds`), at most
-        ``iterations``; without, ``iterations``."""
+        ``iterations`` — unscaled when no fold had rows enough to choose (they all ran
+        :data:`~.estimators.FALLBACK_ROUNDS`); without, ``iterations``."""
         retained = self._need("selection_", "choose").retained
         if not self.early_stopping:
             return int(self.iterations)
         scores = self.cv_.fold_scores
         scores = scores[scores["model"] == retained]
+        if "chosen" in scores and not scores["chosen"].any():  # too few rows to choose:
+            return final_rounds(scores["rounds"], [1], 1, self.iterations)  # theirs, unscaled
         return final_rounds(scores["rounds"], scores["fit_rows"], self.model_data.n_train,
                             self.iterations)
 
