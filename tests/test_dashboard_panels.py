@@ -18,6 +18,7 @@ from test_dashboard_security import HOSTILE, HOSTILE_CLIENTS, build_hostile_bund
 
 from scoring_lib.dashboard import DashboardApp, UnavailableApp, build_app
 from scoring_lib.dashboard.app import PANELS
+from scoring_lib.dashboard.deferred import Deferred
 from scoring_lib.dashboard.panel import Panel
 from scoring_lib.dashboard.safe import Html, esc
 from scoring_lib.dashboard.state import DashboardState
@@ -46,8 +47,11 @@ def text_of(widget) -> str:
 
 
 def walk(widget):
+    """Every widget the page shows, in order (a ``Deferred`` slot's child included)."""
     yield widget
     children = list(getattr(widget, "children", ()) or ())
+    if isinstance(widget, Deferred):
+        children = [widget.child]
     if isinstance(widget, bq.Figure):
         children = []
     for child in children:

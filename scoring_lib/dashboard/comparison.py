@@ -18,6 +18,7 @@ import numpy as np
 from ..data.schema import DAYS_SENTINEL
 from ..decision import RISK_BANDS
 from ..explain.units import format_value
+from .deferred import Deferred
 from .panel import Panel, frozen, hold
 from .safe import Html, esc, join, tag
 from .state import REFERENCES
@@ -248,12 +249,13 @@ class ComparisonPanel(Panel):
 
         self.hist_legend = W.HTML()
         self.scatter_legend = W.HTML()
-        left = W.VBox([self.variable, self.hist_legend, self.histogram, self.position,
+        left = W.VBox([self.variable, self.hist_legend, Deferred(self.histogram, "300px"),
+                       self.position,
                        self.hist_note],
                       layout=W.Layout(width="50%"))
         right = W.VBox([W.HBox([self.scatter_x, self.scatter_y],
                                layout=W.Layout(flex_flow="row wrap")),
-                        self.scatter_legend, self.scatter, self.scatter_note],
+                        self.scatter_legend, Deferred(self.scatter, "360px"), self.scatter_note],
                        layout=W.Layout(width="50%"))
         self.children = [self.title, W.HBox([self.reference_label, self.reference],
                                             layout=W.Layout(align_items="center")),

@@ -25,6 +25,7 @@ import ipywidgets as W
 import numpy as np
 
 from ..explain.units import format_value, is_missing, missing_text
+from .deferred import Deferred
 from .panel import Panel, hold
 from .safe import Html, esc, join, lines, tag
 from .state import UNITS
@@ -304,7 +305,8 @@ class ExplanationPanel(Panel):
         self.children = [self.title, self.reasons,
                          W.HBox([self.unit_label, self.unit],
                                 layout=W.Layout(align_items="center")),
-                         self.force_title, self.force, self.waterfall_title, self.waterfall,
+                         self.force_title, Deferred(self.force, "200px"), self.waterfall_title,
+                         Deferred(self.waterfall, "380px"),
                          self.note]
         self.add_class("sc-card")
         self.explanation = None

@@ -58,6 +58,7 @@ CSS = Html("""
 .sc-search input { min-width: 0; }
 .sc-search-button { overflow: visible; padding: 0 10px; }
 .sc-lang { justify-content: flex-end; }
+.sc-deferred > .bqplot.figure { margin: 0; }  /* drawn later (deferred.py): no jump */
 .sc-tooltip .widget-html-content { background: #FFFFFF; border: 1px solid #9FB3C8;
   padding: 6px 8px; border-radius: 4px; font-size: 13px; }
 </style>
