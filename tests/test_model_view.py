@@ -72,8 +72,7 @@ def test_the_slider_simulates_and_comes_back_to_the_bundle_metrics(mv):
     manifest_before = hashlib.sha256((path / "bundle.json").read_bytes()).hexdigest()
     state = DashboardState(lang="fr")
     tab = ModelTab(state, scorer)
-    assert not tab.built and len(tab.children) == 2    # built when first shown
-    tab.show()
+    assert tab.prepared and len(tab.children) == 3     # title, headline, the drawn-later body
     m, bank = scorer.bundle.metrics, scorer.bundle.threshold
     sim = tab.simulated
     assert sim["is_bank"] and sim["threshold"] == bank
@@ -124,7 +123,6 @@ def test_the_tab_in_both_languages_with_a_monitoring_report(mv, tmp_path):
     write_report(run_monitor(path, data), report_html)
     state = DashboardState(lang="fr")
     tab = ModelTab(state, scorer, report_path=report_html.with_suffix(".json"))
-    tab.show()
     assert "Mesures hors échantillon (validation croisée) sur 1 500 clients" in \
         tab.headline.value.replace("\u202f", " ").replace("\xa0", " ")
     assert "400 nouvelles demandes (application_test)" in tab.monitoring.value
@@ -169,7 +167,6 @@ def test_drift_is_said_by_label_and_the_jargon_in_plain_words(mv, tmp_path):
     write_report(report, tmp_path / "r.html")
     state = DashboardState(lang="fr")
     tab = ModelTab(state, scorer, report_path=tmp_path / "r.json")
-    tab.show()
     credit_fr, credit_en = (scorer.dictionary.at["AMT_CREDIT", k] for k in ("label_fr",
                                                                             "label_en"))
     for lang, lines in (
@@ -196,7 +193,7 @@ def test_drift_is_said_by_label_and_the_jargon_in_plain_words(mv, tmp_path):
     assert "|SHAP|: how far a variable moves a client's score on average" in note
     assert "log-odds: the model's internal scale" in note and "50%" in note
     # the note sits right under the importance figure that uses both words
-    shown = list(tab.children)
+    shown = list(tab.body.children)
     assert shown.index(tab.imp_note) == shown.index(tab.f_importance) + 1
 
 
@@ -207,7 +204,6 @@ def test_the_figures_tell_the_banks_threshold_from_the_simulated_one(mv):
     scorer = mv[3]
     state = DashboardState(lang="fr")
     tab = ModelTab(state, scorer)
-    tab.show()
     for lang, bank, simulated, key in (
             ("fr", "Seuil de la banque", "Seuil simulé", "tirets noirs et point noir"),
             ("en", "The bank's threshold", "Simulated threshold",
@@ -226,7 +222,6 @@ def test_the_fairness_groups_are_named_in_the_page_s_language(mv):
 
     state = DashboardState(lang="fr")
     tab = ModelTab(state, mv[3])
-    tab.show()
 
     def groups():
         return [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(
@@ -259,9 +254,9 @@ def test_the_app_puts_the_client_view_and_the_model_tab_side_by_side(mv):
 
     app = build_app(mv[3], lang="fr")
     assert app.tabs.titles == ("Client", "Modèle")
-    assert app.tabs.children[1] is app.model_tab and not app.model_tab.built
+    assert app.tabs.children[1] is app.model_tab
     app.tabs.selected_index = 1
-    assert app.model_tab.built and app.model_tab.simulated["is_bank"]
+    assert app.model_tab.simulated["is_bank"]
     app.set_lang("en")
     assert app.tabs.titles == ("Client", "Model")
     assert "Expected cost" in app.model_tab.summary.value
@@ -286,32 +281,39 @@ def test_the_modelling_notebook_beeswarm_by_variable(mv):
     assert widths == pytest.approx([0.2, 3.1 / 3])
 
 
-def test_the_tab_is_prepared_with_the_page_and_the_first_selection_only_shows_it(mv):
-    """The figures exist (with their data and texts) once the page is made, so that the
-    first click sends no new widget; a language change before that click reaches them; a
+def test_the_tab_is_in_the_page_from_the_start_and_a_selection_sends_nothing(mv):
+    """The figures exist (with their data and texts) once the page is made, inside the slot
+    the browser draws when the tab is first shown (``Deferred``), so that the click on the
+    tab asks nothing of the kernel; a language change before that click reaches them; a
     statistics file the figures cannot be made from leaves the rest of the page working."""
     import ipywidgets as W
 
     from scoring_lib.dashboard.app import build_app
+    from scoring_lib.dashboard.deferred import Deferred
 
     app = build_app(mv[3], lang="fr")
     tab = app.model_tab
-    assert tab.prepared and not tab.built and len(tab.children) == 2
+    assert tab.prepared and len(tab.children) == 3
+    slot = tab.children[2]
+    assert isinstance(slot, Deferred) and slot.child is tab.body
+    assert tab.body.children[1].children[0] is tab.f_cost
     assert tab.f_cost.title == "Coût attendu selon le seuil"
     app.set_lang("en")                       # before the tab is ever selected
     assert tab.f_cost.title == "Expected cost by threshold"
     before = set(W.widgets.widget._instances)
+    children = tab.children
     app.tabs.selected_index = 1              # the person clicks on Model
-    assert tab.built and set(W.widgets.widget._instances) == before   # nothing new to send
-    assert tab.children[3].children[0] is tab.f_cost
+    assert set(W.widgets.widget._instances) == before   # nothing new to send
+    assert tab.children == children
     assert "Expected cost" in tab.summary.value and tab.simulated["is_bank"]
     app.tabs.selected_index = 0
     tab.simulate(0)                          # still the same figures, moved in place
-    assert tab.children[3].children[0] is tab.f_cost and not tab.simulated["is_bank"]
+    assert tab.body.children[1].children[0] is tab.f_cost and not tab.simulated["is_bank"]
 
 
 def test_a_model_tab_that_cannot_be_made_leaves_the_page_working(mv, monkeypatch, caplog):
     from scoring_lib.dashboard import model_view
+    from scoring_lib.dashboard.deferred import Deferred
     from scoring_lib.dashboard.app import build_app
 
     broken = dict(read_model_view(mv[3].bundle))
@@ -324,5 +326,6 @@ def test_a_model_tab_that_cannot_be_made_leaves_the_page_working(mv, monkeypatch
     assert not app.state.failed                  # the client view opens as usual
     assert app.show_client(int(mv[3].client_ids[1]))
     app.tabs.selected_index = 1                  # the failure is said when the tab is shown
-    assert not tab.built and "has no model statistics" in tab.missing.value
+    assert "has no model statistics" in tab.missing.value
+    assert not any(isinstance(c, Deferred) for c in tab.children)
     assert app.state.failed == ("model",) and "model" in app.message.value

@@ -28,6 +28,7 @@ import ipywidgets as W
 from ..compare.groups import FILTERS
 from ..explain import level_text
 from ..monitor.statistics import at_threshold, read_model_view
+from .deferred import Deferred
 from .panel import hold
 from .safe import esc, join, tag
 from .text import number, percent, tr
@@ -105,13 +106,11 @@ class ModelTab(W.VBox):
         self.monitoring.add_class("sc-model-monitoring")
         self.missing = W.HTML()
         self.missing.add_class("sc-model-missing")
-        #: the figures and the slider exist, as widget models with their data and texts
-        #: (made here, while the kernel prepares the page, so that the first click only
-        #: has them drawn)
+        #: the figures and the slider exist, as widget models with their data and texts,
+        #: in the tab from the start (made while the kernel prepares the page); the
+        #: browser draws them when the tab is first shown (:class:`~.deferred.Deferred`:
+        #: a bqplot figure drawn in a hidden tab has no size), without asking the kernel
         self.prepared = False
-        #: the figures and the slider are shown (attached when the tab is first selected:
-        #: a bqplot figure drawn in a hidden tab has no size, and the page would wait)
-        self.built = False
         self.unsaid_failure = False
         self.children = ([self.title, self.missing, self.monitoring] if self.view is None
                          else [self.title, self.headline])
@@ -120,24 +119,15 @@ class ModelTab(W.VBox):
         self._prepare()
 
     def tab_selected(self, change) -> None:
-        """For the Tab holding this one (``observe(..., "selected_index")``): show the
-        figures on the first time it is selected."""
+        """For the Tab holding this one (``observe(..., "selected_index")``): a failure to
+        make the figures is said when the tab is first selected (the client view opens
+        as usual)."""
         children = change["owner"].children
         index = change["new"]
-        if index is not None and 0 <= index < len(children) and children[index] is self:
-            self.show()
-
-    def show(self) -> None:
-        """Show the figures and the slider (once); a failure to make them is said now, as
-        this part's."""
-        self._prepare()
-        if self.unsaid_failure:
+        if (index is not None and 0 <= index < len(children) and children[index] is self
+                and self.unsaid_failure):
             self.unsaid_failure = False
             self.state.fail(self.name)
-        if self.built or not self.prepared:
-            return
-        self.children = self.full_children
-        self.built = True
 
     def _prepare(self) -> None:
         """Make the figures and the slider with their texts, not shown yet (once; a failure
@@ -148,6 +138,7 @@ class ModelTab(W.VBox):
             self._build()
             self.prepared = True
             self.set_texts(self.state.lang)
+            self.children = [self.title, self.headline, Deferred(self.body)]
         except Exception:  # noqa: BLE001 - the rest of the page still works
             self.prepared = False
             log.exception("dashboard: the model tab could not be built from %s",
@@ -186,12 +177,14 @@ class ModelTab(W.VBox):
                            self.summary, self.key])
         controls.add_class("sc-card")
         row = W.Layout(width="100%")
-        self.full_children = [
-            self.title, self.headline, controls,
+        #: what the browser draws when the tab is first shown
+        self.body = W.VBox([
+            controls,
             W.HBox([self.f_cost, self.f_approval], layout=row),
             W.HBox([self.f_roc, self.f_pr], layout=row),
             W.HBox([self.f_distributions, self.f_calibration], layout=row),
-            self.fairness, self.f_importance, self.imp_note, self.monitoring]
+            self.fairness, self.f_importance, self.imp_note, self.monitoring],
+            layout=W.Layout(width="100%"))
 
     def _figures(self) -> None:
         view, grid = self.view, self.view["thresholds"]
@@ -307,9 +300,7 @@ class ModelTab(W.VBox):
             self.state.fail(self.name)
 
     def simulate(self, index: int) -> dict:
-        """Move the slider to ``index`` of the grid (building the tab if needed); returns
-        what it shows."""
-        self.show()
+        """Move the slider to ``index`` of the grid; returns what it shows."""
         self.slider.value = int(index)
         return self.simulated
 
