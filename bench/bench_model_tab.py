@@ -1,27 +1,39 @@
-"""Time to interactive of the dashboard's *Modèle* / *Model* tab, against a trivial Voilà
-page in the same run (Playwright + Debian's chromium, preheated servers).
+"""Time to interactive of the dashboard and of its *Modèle* / *Model* tab, against a trivial
+Voilà page in the same run (Playwright + Debian's chromium, preheated servers).
 
     flock /tmp/heavy.lock .venv/bin/python bench/bench_model_tab.py \
-        --bundle /tmp/bench-monitor/scoring-full-mv --runs 5
+        --bundle /tmp/bench-monitor/scoring-full-mv --runs 7 [--compare /tmp/old-checkout]
 
-For each run, a fresh browser context: navigation start -> the client view interactive
-(the ``sc-probability`` text with a digit, as bench_dashboard_browser.py measures it), then
-a click on the tab -> the tab interactive (the simulation summary written and every figure
-of the tab with its marks drawn), all read in the page (``performance.now()``). The click
-is timed from the ``pointerdown`` event the page receives (what a person's click starts);
-the time Playwright takes before that event reaches the page (its actionability checks,
-~0.06-0.08 s) is printed apart, and was counted in the click before 2026-12-01 05:50. The
-trivial page is one ipywidgets Label served by the same ``scoring serve --notebook``.
+Each load is a fresh browser context; every time is read in the page (``performance.now()``,
+from the navigation's start):
 
-Both servers run at once and their page loads alternate (trivial, dashboard, trivial, ...),
-each load once both servers' kernels are idle: the other jobs of a shared machine then weigh
-on both sides of the ratio alike (one side after the other, a change of load between the two
-phases moved the ratio from 1.16 to 1.75 with the same code).
+- *client view*: the ``sc-probability`` text with a digit, laid out (as
+  bench_dashboard_browser.py measures it);
+- *client view complete*: every figure of the client view drawn (the slots that draw after
+  the first paint, ``sc-deferred``, marked drawn and their marks in the page), in a load
+  where nothing is clicked;
+- *click → model tab*: in another load, as soon as the client view is interactive, a mouse
+  click is sent at the tab's position (``page.mouse.click``: no Playwright waits), and the
+  time runs from just before it is sent to the tab interactive (the simulation summary
+  written and every figure of the tab with its marks). Whatever the page is still doing
+  when the click comes (drawing the figures below the fold) is counted; the part before the
+  page receives the ``pointerdown`` is printed apart. Until 2026-12-02 the click was
+  Playwright's ``locator.click()`` and was timed from the ``pointerdown``, which left out
+  the page's own delay in answering it.
+
+The trivial page is one ipywidgets Label served by the same ``scoring serve --notebook``.
+Both servers (three with ``--compare``: the dashboard of another checkout, e.g. ``git
+archive HEAD~3 | tar -x -C /tmp/old``, served with that checkout first on ``PYTHONPATH``) run
+at once and their loads alternate (trivial, dashboard + tab, dashboard alone, ...), each load
+once every kernel is idle: the other jobs of a shared machine then weigh on every side of the
+ratios alike (one side after the other, a change of load between the phases moved the ratio
+from 1.16 to 1.75 with the same code).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -47,33 +59,73 @@ TAB_READY = """(figures) => {
     }
     return performance.now();
 }"""
+#: every figure of the client view drawn (the deferred slots included; none before 2026-12)
+CLIENT_COMPLETE = """(figures) => {
+    for (const css of figures) {
+        const svg = document.querySelector('.' + css + ' svg.svg-figure');
+        if (!svg || !svg.querySelector('path.line, path.dot, rect.bar, text')) return false;
+    }
+    return performance.now();
+}"""
+CLIENT_FIGURES = ("sc-gauge", "sc-force", "sc-waterfall", "sc-compare-hist", "sc-scatter")
+#: watch the first pointerdown; the tab's centre and the time, just before the click is sent
+BEFORE_CLICK = """() => {
+    window.__scDown = null;
+    document.addEventListener('pointerdown', () => {
+        if (window.__scDown === null) window.__scDown = performance.now(); }, true);
+    const r = document.querySelectorAll('.lm-TabBar-tab')[1].getBoundingClientRect();
+    return {x: r.x + r.width / 2, y: r.y + r.height / 2, now: performance.now()};
+}"""
 
 
-#: the first pointerdown the page receives, in performance.now() milliseconds
-WATCH_POINTER = """() => { window.__scDown = null; document.addEventListener('pointerdown',
-    () => { if (window.__scDown === null) window.__scDown = performance.now(); }, true); }"""
+def open_page(browser, server):
+    wait_kernels_idle(server, 1)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(server.base_url, wait_until="commit", timeout=PAGE_TIMEOUT_MS)
+    client = page.wait_for_function(PROBABILITY_READY, timeout=PAGE_TIMEOUT_MS,
+                                    polling="raf").json_value() / 1000
+    return page, client
 
 
-def model_tab_runs(browser, server, runs: int) -> list[tuple[float, float, float]]:
-    """(client view interactive, pointerdown -> tab interactive, Playwright's time from the
-    click call to the pointerdown) per run, in seconds."""
-    out = []
-    for _ in range(runs):
-        wait_kernels_idle(server, 1)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        page = context.new_page()
-        page.goto(server.base_url, wait_until="commit", timeout=PAGE_TIMEOUT_MS)
-        client = page.wait_for_function(PROBABILITY_READY, timeout=PAGE_TIMEOUT_MS,
-                                        polling="raf").json_value() / 1000
-        page.evaluate(WATCH_POINTER)
-        called = page.evaluate("() => performance.now()") / 1000
-        page.locator(".lm-TabBar-tab").nth(1).click()
-        ready = page.wait_for_function(TAB_READY, arg=list(FIGURES), timeout=PAGE_TIMEOUT_MS,
-                                       polling="raf").json_value() / 1000
-        down = page.evaluate("() => window.__scDown") / 1000
-        out.append((client, ready - down, down - called))
-        leave(page)
-    return out
+def tab_load(browser, server) -> tuple[float, float, float]:
+    """(client view, click sent -> tab interactive, click sent -> pointerdown), seconds."""
+    page, client = open_page(browser, server)
+    at = page.evaluate(BEFORE_CLICK)
+    page.mouse.click(at["x"], at["y"])
+    ready = page.wait_for_function(TAB_READY, arg=list(FIGURES), timeout=PAGE_TIMEOUT_MS,
+                                   polling="raf").json_value()
+    down = page.evaluate("() => window.__scDown")
+    leave(page)
+    return client, (ready - at["now"]) / 1000, (down - at["now"]) / 1000
+
+
+def complete_load(browser, server) -> tuple[float, float]:
+    """(client view, client view complete), seconds."""
+    page, client = open_page(browser, server)
+    complete = page.wait_for_function(CLIENT_COMPLETE, arg=list(CLIENT_FIGURES),
+                                      timeout=PAGE_TIMEOUT_MS, polling="raf").json_value()
+    leave(page)
+    return client, complete / 1000
+
+
+def report(name: str, trivial: list[float], tabs: list, completes: list) -> None:
+    t = statistics.median(trivial)
+    client = statistics.median([r[0] for r in tabs] + [r[0] for r in completes])
+    complete = statistics.median(r[1] for r in completes)
+    click = statistics.median(r[1] for r in tabs)
+    down = statistics.median(r[2] for r in tabs)
+    total = statistics.median(r[0] + r[1] for r in tabs)
+    paired = [(r[0] + r[1]) / b for r, b in zip(tabs, trivial)]
+    print(f"[{name}]")
+    print(f"  client view            median {client:.2f} s  ({client / t:.2f}x trivial)")
+    print(f"  client view complete   median {complete:.2f} s  ({complete / t:.2f}x trivial;"
+          f" {', '.join(f'{r[1]:.2f}' for r in completes)})")
+    print(f"  click -> model tab     median {click:.2f} s  ({', '.join(f'{r[1]:.2f}' for r in tabs)})"
+          f"  [of which before the pointerdown: median {down:.3f} s]")
+    print(f"  page + model tab       median {total:.2f} s  ({total / t:.2f}x trivial;"
+          f" paired with the trivial load before it: median {statistics.median(paired):.2f}x,"
+          f" {', '.join(f'{v:.2f}' for v in paired)})")
 
 
 def main() -> int:
@@ -83,39 +135,51 @@ def main() -> int:
     parser.add_argument("--bundle", type=Path, required=True,
                         help="a bundle with model_view.json")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--compare", type=Path, default=None,
+                        help="another checkout whose dashboard is served and loaded too")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-model-tab-"))
     trivial = trivial_notebook(work)
     print(f"load average before: {load_average():.2f}")
-    base, runs = [], []
+    sides = {"this checkout": None}
+    if args.compare is not None:
+        sides[f"--compare {args.compare}"] = dict(
+            os.environ, PYTHONPATH=os.pathsep.join(
+                [str(args.compare.resolve())] + [p for p in
+                                                 [os.environ.get("PYTHONPATH")] if p]))
+    base: list[float] = []
+    tabs = {name: [] for name in sides}
+    completes = {name: [] for name in sides}
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
-        with ServerProcess.scoring_serve(args.bundle, work / "trivial.log", port=bench_port(),
-                                         notebook=trivial) as plain, \
-                ServerProcess.scoring_serve(args.bundle, work / "dashboard.log",
-                                            port=bench_port()) as server:
-            plain.wait_ready(timeout=300, pool=True)
-            server.wait_ready(timeout=300, pool=True)
-            for _ in range(args.runs):  # alternated; each waits for its own kernel too
-                wait_kernels_idle(server, 1)
-                base += time_to_interactive(browser, plain, True, 1)
-                wait_kernels_idle(plain, 1)
-                runs += model_tab_runs(browser, server, 1)
+        servers = {}
+        plain = ServerProcess.scoring_serve(args.bundle, work / "trivial.log",
+                                            port=bench_port(), notebook=trivial)
+        with plain:
+            for i, (name, env) in enumerate(sides.items()):
+                servers[name] = ServerProcess.scoring_serve(
+                    args.bundle, work / f"dashboard{i}.log", port=bench_port(), env=env)
+                servers[name].start()
+            try:
+                plain.wait_ready(timeout=300, pool=True)
+                for server in servers.values():
+                    server.wait_ready(timeout=300, pool=True)
+                for _ in range(args.runs):  # alternated; each waits for every kernel
+                    for server in servers.values():
+                        wait_kernels_idle(server, 1)
+                    base += time_to_interactive(browser, plain, True, 1)
+                    for name, server in servers.items():
+                        wait_kernels_idle(plain, 1)
+                        tabs[name].append(tab_load(browser, server))
+                        completes[name].append(complete_load(browser, server))
+            finally:
+                for server in servers.values():
+                    server.stop()
         browser.close()
-    trivial_s = statistics.median(base)
-    client_s = statistics.median(r[0] for r in runs)
-    tab_s = statistics.median(r[1] for r in runs)
-    tool_s = statistics.median(r[2] for r in runs)
-    print(f"trivial Voilà page     median {trivial_s:.2f} s  ({', '.join(f'{v:.2f}' for v in base)})")
-    print(f"client view            median {client_s:.2f} s  ({client_s / trivial_s:.2f}x trivial;"
-          f" {', '.join(f'{r[0]:.2f}' for r in runs)})")
-    print(f"click -> model tab     median {tab_s:.2f} s  ({', '.join(f'{r[1]:.2f}' for r in runs)})"
-          f"  [from pointerdown; Playwright before it: median {tool_s:.3f} s]")
-    print(f"page + model tab       median {client_s + tab_s:.2f} s  "
-          f"({(client_s + tab_s) / trivial_s:.2f}x trivial)")
-    paired = [(r[0] + r[1]) / t for r, t in zip(runs, base)]  # each load and its neighbour
-    print(f"page + model tab / the trivial page loaded just before it: median "
-          f"{statistics.median(paired):.2f}x ({', '.join(f'{v:.2f}' for v in paired)})")
+    print(f"trivial Voilà page       median {statistics.median(base):.2f} s  "
+          f"({', '.join(f'{v:.2f}' for v in base)})")
+    for name in sides:
+        report(name, base, tabs[name], completes[name])
     print(f"load average after: {load_average():.2f}")
     return 0
 
