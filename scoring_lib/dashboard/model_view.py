@@ -120,8 +120,8 @@ class ModelTab(W.VBox):
 
     def tab_selected(self, change) -> None:
         """For the Tab holding this one (``observe(..., "selected_index")``): a failure to
-        make the figures is said when the tab is first selected (the client view opens
-        as usual)."""
+        build the figures is said when the tab is first selected (the client view opens as
+        usual)."""
         children = change["owner"].children
         index = change["new"]
         if (index is not None and 0 <= index < len(children) and children[index] is self
