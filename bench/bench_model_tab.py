@@ -9,6 +9,9 @@ from the navigation's start):
 
 - *client view*: the ``sc-probability`` text with a digit, laid out (as
   bench_dashboard_browser.py measures it);
+- *after the states*: the client view's time from the arrival of the widget states (the
+  largest message the kernel sends, timed by a wrapper of the page's WebSocket): the part of
+  the page's time that is the dashboard's own work in the browser, without Voila's start;
 - *client view complete*: every figure of the client view drawn (the slots that draw after
   the first paint, ``sc-deferred``, marked drawn and their marks in the page), in a load
   where nothing is clicked;
@@ -44,8 +47,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_dashboard_browser import (PAGE_TIMEOUT_MS, PROBABILITY_READY,  # noqa: E402
-                                     bench_port, leave, load_average, time_to_interactive,
-                                     trivial_notebook, wait_kernels_idle)
+                                     bench_port, leave, load_average, trivial_notebook,
+                                     wait_kernels_idle)
 from serve_harness import ServerProcess, launch_chromium  # noqa: E402
 
 FIGURES = ("sc-fig-cost", "sc-fig-approval", "sc-fig-roc", "sc-fig-pr",
@@ -68,6 +71,23 @@ CLIENT_COMPLETE = """(figures) => {
     return performance.now();
 }"""
 CLIENT_FIGURES = ("sc-gauge", "sc-force", "sc-waterfall", "sc-compare-hist", "sc-scatter")
+#: in the page from its first script: when the largest kernel message (the widget states)
+#: arrived
+WATCH_STATES = r"""(() => {
+  window.__scStates = {at: null, size: 0};
+  const Socket = window.WebSocket;
+  window.WebSocket = class extends Socket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', e => {
+        const n = typeof e.data === 'string' ? e.data.length
+          : (e.data.byteLength || e.data.size || 0);
+        if (n > window.__scStates.size) {
+          window.__scStates.size = n; window.__scStates.at = performance.now(); }
+      }, true);
+    }
+  };
+})();"""
 #: watch the first pointerdown; the tab's centre and the time, just before the click is sent
 BEFORE_CLICK = """() => {
     window.__scDown = null;
@@ -79,34 +99,38 @@ BEFORE_CLICK = """() => {
 
 
 def open_page(browser, server):
+    """The page, the client view's time and its time after the widget states, seconds."""
     wait_kernels_idle(server, 1)
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
+    page.add_init_script(WATCH_STATES)
     page.goto(server.base_url, wait_until="commit", timeout=PAGE_TIMEOUT_MS)
     client = page.wait_for_function(PROBABILITY_READY, timeout=PAGE_TIMEOUT_MS,
-                                    polling="raf").json_value() / 1000
-    return page, client
+                                    polling="raf").json_value()
+    states = page.evaluate("() => window.__scStates.at")
+    return page, client / 1000, (client - states) / 1000
 
 
-def tab_load(browser, server) -> tuple[float, float, float]:
-    """(client view, click sent -> tab interactive, click sent -> pointerdown), seconds."""
-    page, client = open_page(browser, server)
+def tab_load(browser, server) -> tuple[float, float, float, float]:
+    """(client view, click sent -> tab interactive, click sent -> pointerdown, client view
+    after the states), seconds."""
+    page, client, after = open_page(browser, server)
     at = page.evaluate(BEFORE_CLICK)
     page.mouse.click(at["x"], at["y"])
     ready = page.wait_for_function(TAB_READY, arg=list(FIGURES), timeout=PAGE_TIMEOUT_MS,
                                    polling="raf").json_value()
     down = page.evaluate("() => window.__scDown")
     leave(page)
-    return client, (ready - at["now"]) / 1000, (down - at["now"]) / 1000
+    return client, (ready - at["now"]) / 1000, (down - at["now"]) / 1000, after
 
 
-def complete_load(browser, server) -> tuple[float, float]:
-    """(client view, client view complete), seconds."""
-    page, client = open_page(browser, server)
+def complete_load(browser, server) -> tuple[float, float, float]:
+    """(client view, client view complete, client view after the states), seconds."""
+    page, client, after = open_page(browser, server)
     complete = page.wait_for_function(CLIENT_COMPLETE, arg=list(CLIENT_FIGURES),
                                       timeout=PAGE_TIMEOUT_MS, polling="raf").json_value()
     leave(page)
-    return client, complete / 1000
+    return client, complete / 1000, after
 
 
 def report(name: str, trivial: list[float], tabs: list, completes: list) -> None:
@@ -117,8 +141,10 @@ def report(name: str, trivial: list[float], tabs: list, completes: list) -> None
     down = statistics.median(r[2] for r in tabs)
     total = statistics.median(r[0] + r[1] for r in tabs)
     paired = [(r[0] + r[1]) / b for r, b in zip(tabs, trivial)]
+    after = statistics.median([r[3] for r in tabs] + [r[2] for r in completes])
     print(f"[{name}]")
-    print(f"  client view            median {client:.2f} s  ({client / t:.2f}x trivial)")
+    print(f"  client view            median {client:.2f} s  ({client / t:.2f}x trivial;"
+          f" after the widget states arrived: median {1000 * after:.0f} ms)")
     print(f"  client view complete   median {complete:.2f} s  ({complete / t:.2f}x trivial;"
           f" {', '.join(f'{r[1]:.2f}' for r in completes)})")
     print(f"  click -> model tab     median {click:.2f} s  ({', '.join(f'{r[1]:.2f}' for r in tabs)})"
@@ -148,6 +174,7 @@ def main() -> int:
                 [str(args.compare.resolve())] + [p for p in
                                                  [os.environ.get("PYTHONPATH")] if p]))
     base: list[float] = []
+    base_after: list[float] = []
     tabs = {name: [] for name in sides}
     completes = {name: [] for name in sides}
     with sync_playwright() as pw:
@@ -167,7 +194,10 @@ def main() -> int:
                 for _ in range(args.runs):  # alternated; each waits for every kernel
                     for server in servers.values():
                         wait_kernels_idle(server, 1)
-                    base += time_to_interactive(browser, plain, True, 1)
+                    page, client, after = open_page(browser, plain)
+                    leave(page)
+                    base.append(client)
+                    base_after.append(after)
                     for name, server in servers.items():
                         wait_kernels_idle(plain, 1)
                         tabs[name].append(tab_load(browser, server))
@@ -177,7 +207,8 @@ def main() -> int:
                     server.stop()
         browser.close()
     print(f"trivial Voilà page       median {statistics.median(base):.2f} s  "
-          f"({', '.join(f'{v:.2f}' for v in base)})")
+          f"({', '.join(f'{v:.2f}' for v in base)}; after the widget states arrived: "
+          f"median {1000 * statistics.median(base_after):.0f} ms)")
     for name in sides:
         report(name, base, tabs[name], completes[name])
     print(f"load average after: {load_average():.2f}")

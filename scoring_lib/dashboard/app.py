@@ -87,7 +87,7 @@ class DashboardApp:
                                                                align_items="flex-start"))
         self.model_tab = ModelTab(self.state, scorer)  # the model view: its own module
         self.tabs = W.Tab(children=[client_view, self.model_tab])
-        self.tabs.observe(self.model_tab.tab_selected, "selected_index")  # built when shown
+        self.tabs.observe(self.model_tab.tab_selected, "selected_index")  # says a failure
         self.tabs.add_class("sc-tabs")
         self.widget = W.VBox([self.css, header, self.tabs])
         self.widget.add_class("sc-app")
