@@ -2,8 +2,8 @@
 
     slot = Deferred(figure, height="380px")      # in a panel's children, where the figure was
 
-A :class:`Deferred` is a slot for one widget (``child``, usually a bqplot figure or a whole
-tab's content). The kernel makes the child's widget model with the page as before (its data
+A :class:`Deferred` is a slot for one widget (``child``, set once: usually a bqplot figure
+or a whole tab's content). The kernel makes the child's widget model with the page as before (its data
 and texts are set in place on every client switch, drawn or not); the browser creates the
 child's view (the SVG, the axes, the marks) only
 
