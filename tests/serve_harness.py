@@ -31,6 +31,9 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-dev-shm-usage"]
+#: console errors a page may show offline: the web fonts it asks of a CDN
+OFFLINE = re.compile(r"fontawesome|fonts\.(googleapis|gstatic)|\.(woff2?|ttf|otf|eot)\b",
+                     re.IGNORECASE)
 INSTALL_HINT = ("install Debian's chromium (`apt-get install chromium`, as .ci/run does) and "
                 "the playwright package (`make install`: it is in requirements.lock); "
                 "never `playwright install`")

@@ -11,14 +11,12 @@ from pathlib import Path
 import ipywidgets as W
 import pytest
 from model_view_bundle import model_view_bundle
-from serve_harness import launch_chromium, require_browser, serving, wait_text
+from serve_harness import OFFLINE, launch_chromium, require_browser, serving, wait_text
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 LOAD_TIMEOUT_MS = 180_000
 STEP_TIMEOUT_MS = 30_000
-OFFLINE = re.compile(r"fontawesome|fonts\.(googleapis|gstatic)|\.(woff2?|ttf|otf|eot)\b",
-                     re.IGNORECASE)
 #: the client view's figures drawn after the first paint, each in its slot
 LATER = ("sc-force", "sc-waterfall", "sc-compare-hist", "sc-scatter")
 CLIENT_SLOTS = len(LATER)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from model_view_bundle import model_view_bundle
-from serve_harness import launch_chromium, require_browser, serving, wait_text
+from serve_harness import OFFLINE, launch_chromium, require_browser, serving, wait_text
 
 pytestmark = pytest.mark.slow
 
@@ -20,9 +20,6 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 LOAD_TIMEOUT_MS = 180_000
 STEP_TIMEOUT_MS = 30_000
-#: console errors allowed: the web fonts (from a CDN) cannot be fetched offline
-OFFLINE = re.compile(r"fontawesome|fonts\.(googleapis|gstatic)|\.(woff2?|ttf|otf|eot)\b",
-                     re.IGNORECASE)
 FIGURES = ("sc-fig-cost", "sc-fig-approval", "sc-fig-roc", "sc-fig-pr",
            "sc-fig-distributions", "sc-fig-calibration", "sc-fig-importance")
 
