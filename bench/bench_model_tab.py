@@ -147,7 +147,8 @@ def report(name: str, trivial: list[float], tabs: list, completes: list) -> None
           f" after the widget states arrived: median {1000 * after:.0f} ms)")
     print(f"  client view complete   median {complete:.2f} s  ({complete / t:.2f}x trivial;"
           f" {', '.join(f'{r[1]:.2f}' for r in completes)})")
-    print(f"  click -> model tab     median {click:.2f} s  ({', '.join(f'{r[1]:.2f}' for r in tabs)})"
+    print(f"  click -> model tab     median {click:.2f} s  "
+          f"({', '.join(f'{r[1]:.2f}' for r in tabs)})"
           f"  [of which before the pointerdown: median {down:.3f} s]")
     print(f"  page + model tab       median {total:.2f} s  ({total / t:.2f}x trivial;"
           f" paired with the trivial load before it: median {statistics.median(paired):.2f}x,"

@@ -250,8 +250,7 @@ class ComparisonPanel(Panel):
         self.hist_legend = W.HTML()
         self.scatter_legend = W.HTML()
         left = W.VBox([self.variable, self.hist_legend, Deferred(self.histogram, "300px"),
-                       self.position,
-                       self.hist_note],
+                       self.position, self.hist_note],
                       layout=W.Layout(width="50%"))
         right = W.VBox([W.HBox([self.scatter_x, self.scatter_y],
                                layout=W.Layout(flex_flow="row wrap")),

@@ -3,13 +3,13 @@
     slot = Deferred(figure, height="380px")      # in a panel's children, where the figure was
 
 A :class:`Deferred` is a slot for one widget (``child``, set once: usually a bqplot figure
-or a whole tab's content). The kernel makes the child's widget model with the page as before (its data
-and texts are set in place on every client switch, drawn or not); the browser creates the
-child's view (the SVG, the axes, the marks) only
+or a whole tab's content). The kernel makes the child's widget model with the page as
+before (its data and texts are set in place on every client switch, drawn or not); the
+browser creates the child's view (the SVG, the axes, the marks) only
 
 - after the page's first paint: a Voilà page draws all its widgets in one task, and the
-  bqplot figures below the fold were most of the time an advisor waited for the
-  probability (bench/RESULTS.md, "Time to interactive, figures drawn after the first
+  bqplot figures below the fold were a third of the browser's own work before an advisor
+  could read the probability (bench/RESULTS.md, issue #13, "figures drawn after the first
   paint");
 - one slot per browser task, in the order they were shown, so that a click (on a tab, a
   button) is answered between two figures;
