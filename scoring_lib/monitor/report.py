@@ -41,8 +41,8 @@ def _psi(value, lang: str) -> str:
 
 
 def _lines(report: dict, lang: str, top: int | None) -> list[tuple]:
-    """(kind, text) pairs: "title", "line", "heading", "unseen"; and ("feature", (label,
-    code, psi, band))."""
+    """(kind, text) pairs: "title", "line", "heading", "unseen"; and ("feature", (record,
+    psi, band)) with the PSI and the band in words."""
     bands = report["bands"]
     out = [("title", tr("monitor_title", lang)),
            ("line", tr("monitor_populations", lang, n_new=number(report["n_new"], 0, lang),
@@ -58,8 +58,7 @@ def _lines(report: dict, lang: str, top: int | None) -> list[tuple]:
     out.append(("heading", tr("monitor_top", lang, k=len(rows)) if top is not None
                 else tr("monitor_all", lang)))
     for r in rows:
-        out.append(("feature", (feature_label(r, lang), r["feature"], _psi(r["psi"], lang),
-                                band_word(r["band"], lang))))
+        out.append(("feature", (r, _psi(r["psi"], lang), band_word(r["band"], lang))))
     unseen = report.get("unseen_categories") or {}
     if unseen:
         records = {r["feature"]: r for r in report["features"]}
@@ -76,9 +75,8 @@ def report_text(report: dict, lang: str = "fr", top: int = TOP) -> str:
     out = []
     for kind, text in _lines(report, lang, top):
         if kind == "feature":  # PSI and band in columns, then the variable (long labels)
-            label, code, psi, band = text
-            name = label if label == code else f"{label} ({code})"
-            out.append(f"  PSI {psi:>7}  {band:<13} {name}")
+            record, psi, band = text
+            out.append(f"  PSI {psi:>7}  {band:<13} {feature_text(record, lang)}")
         elif kind == "unseen":
             out.append(f"  {text}")
         elif kind == "heading":
@@ -102,7 +100,8 @@ def report_html(report: dict, lang: str = "fr") -> str:
                 table = []
             body.append(f"<h2>{e(text)}</h2>")
         elif kind == "feature":
-            label, code, psi, band = text
+            record, psi, band = text
+            label, code = feature_label(record, lang), record["feature"]
             if not table:
                 table.append(f"<tr><th>{e(tr('monitor_variable', lang))}</th>"
                              f"<th>{e(tr('monitor_code', lang))}</th><th>PSI</th>"
