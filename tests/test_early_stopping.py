@@ -122,6 +122,8 @@ def test_rules_for_the_rate_and_the_final_rounds():
     assert final_rounds([150, 200, 260], [1800, 1800, 1790], 3000, 1000) == 333
     assert final_rounds([150, 200, 260], [1800, 1800, 1790], 3000, 300) == 300  # the cap
     assert final_rounds([np.nan, np.nan], [10, 10], 30, 40) == 40  # no rounds: the cap
+    # folds that could not choose (the fallback): their rounds, not scaled to every row
+    assert final_rounds([150, 150, 150], [900, 900, 900], 1350, 1000, chosen=False) == 150
     with pytest.raises(ValueError, match="fraction"):
         inner_split([0, 1], 1.5)
 

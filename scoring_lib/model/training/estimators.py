@@ -51,8 +51,8 @@ LABELS = {
     "catboost_balanced": "CatBoost, balanced classes",
 }
 
-__all__ = ["EARLY_STOPPING_ROUNDS", "FALLBACK_ROUNDS", "LABELS", "LEARNING_RATE_RULE", "MIN_VALIDATION_CLASS",
-           "MISSING_CATEGORY", "VALIDATION_FRACTION", "CatBoostModel", "candidate_models",
+__all__ = ["EARLY_STOPPING_ROUNDS", "FALLBACK_ROUNDS", "LABELS", "LEARNING_RATE_RULE",
+           "MIN_VALIDATION_CLASS", "MISSING_CATEGORY", "VALIDATION_FRACTION", "CatBoostModel", "candidate_models",
            "catboost_frame", "categorical_columns", "final_rounds", "fitted_rounds",
            "inner_split", "learning_rate_for"]
 
@@ -109,15 +109,17 @@ def inner_split(y, fraction: float = VALIDATION_FRACTION, seed: int = 0,
     return np.sort(fit), np.sort(valid)
 
 
-def final_rounds(rounds, fit_rows, n_rows: int, cap: int) -> int:
+def final_rounds(rounds, fit_rows, n_rows: int, cap: int, chosen: bool = True) -> int:
     """Rounds of a fit on all ``n_rows`` training rows without a validation split: the
     median of the folds' early-stopped ``rounds``, scaled by ``n_rows`` over the median
     number of rows those fits learnt from (``fit_rows``: more rows, more rounds before
-    over-fitting, about in proportion), at least 1 and at most ``cap``."""
+    over-fitting, about in proportion), at least 1 and at most ``cap``. ``chosen=False``
+    (no fold had rows enough to choose: they ran :data:`FALLBACK_ROUNDS`): their median,
+    not scaled."""
     rounds, fit_rows = np.asarray(rounds, dtype=float), np.asarray(fit_rows, dtype=float)
     if rounds.size == 0 or np.isnan(rounds).all():
         return int(cap)
-    scaled = np.nanmedian(rounds) * n_rows / np.nanmedian(fit_rows)
+    scaled = np.nanmedian(rounds) * (n_rows / np.nanmedian(fit_rows) if chosen else 1.0)
     return int(min(cap, max(1, round(scaled))))
 
 
@@ -148,9 +150,10 @@ class CatBoostModel(ClassifierMixin, BaseEstimator):
     improvement. In cross-validation ``fit`` is given the fold's training rows only, so the
     held-out rows are never seen. Too few rows for the split (:data:`MIN_VALIDATION_CLASS`):
     :data:`FALLBACK_ROUNDS` rounds (at most ``iterations``) on every row; early stopping off
-    (``validation_fraction=None``): exactly ``iterations`` rounds. After ``fit``: ``rounds_`` (trees kept),
-    ``fit_rows_`` (rows the trees learnt from), ``validation_index_`` (the index of the
-    validation rows, ``None`` without a split), ``learning_rate_`` (the rate used).
+    (``validation_fraction=None``): exactly ``iterations`` rounds. After ``fit``: ``rounds_``
+    (trees kept), ``fit_rows_`` (rows the trees learnt from), ``validation_index_`` (the
+    index of the validation rows, ``None`` without a split), ``learning_rate_`` (the rate
+    used).
 
     ``monotone_constraints``: ``{feature: +1 or -1}`` (:mod:`.monotone`); the names absent
     from ``X`` or categorical are ignored.

@@ -195,10 +195,9 @@ class Trainer:
             return int(self.iterations)
         scores = self.cv_.fold_scores
         scores = scores[scores["model"] == retained]
-        if "chosen" in scores and not scores["chosen"].any():  # too few rows to choose:
-            return final_rounds(scores["rounds"], [1], 1, self.iterations)  # theirs, unscaled
+        chosen = bool(scores["chosen"].any()) if "chosen" in scores else True
         return final_rounds(scores["rounds"], scores["fit_rows"], self.model_data.n_train,
-                            self.iterations)
+                            self.iterations, chosen=chosen)
 
     def fit_final(self, estimator=None):
         """Fit the final model on every training row (of the sample), in ``model_``:
