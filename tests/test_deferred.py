@@ -10,6 +10,7 @@ from pathlib import Path
 
 import ipywidgets as W
 import pytest
+import traitlets
 from model_view_bundle import model_view_bundle
 from serve_harness import OFFLINE, launch_chromium, require_browser, serving, wait_text
 
@@ -33,7 +34,7 @@ def test_the_slot_carries_its_child_and_keeps_its_height():
     assert state["child"] == f"IPY_MODEL_{figure.model_id}"
     assert state["_esm"] == ESM                   # code only: no data goes to the page
     assert Deferred(figure).layout.min_height is None
-    with pytest.raises(Exception):                # a slot is for a widget
+    with pytest.raises(traitlets.TraitError):     # a slot is for a widget
         Deferred("not a widget")
 
 

@@ -8,7 +8,7 @@ before (its data and texts are set in place on every client switch, drawn or not
 browser creates the child's view (the SVG, the axes, the marks) only
 
 - after the page's first paint: a Voilà page draws all its widgets in one task, and the
-  bqplot figures below the fold were a third of the browser's own work before an advisor
+  bqplot figures below the fold were a quarter of the browser's own work before an advisor
   could read the probability (bench/RESULTS.md, issue #13, "figures drawn after the first
   paint");
 - one slot per browser task, in the order they were shown, so that a click (on a tab, a
@@ -54,10 +54,8 @@ function render({ model, el }) {
   async function draw() {
     queued = false;
     if (gone || view !== null || !shown()) return;  // hidden since: the observer re-queues
-    const ref = model.get("child");
-    if (!ref) return;
     const manager = model.widget_manager;
-    const child = await manager.get_model(ref.slice("IPY_MODEL_".length));
+    const child = await manager.get_model(model.get("child").slice("IPY_MODEL_".length));
     const made = await manager.create_view(child);
     if (gone) { made.remove(); return; }
     view = made;
