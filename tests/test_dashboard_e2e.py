@@ -460,9 +460,13 @@ def test_screenshots_in_probability_points_with_round_axes(page, scorer, lang):
         explanation = scorer.explain(cid, lang=lang)
         average = f"{ENDS[lang][0]} {percent(explanation.base_probability, lang)}"
         this = f"{ENDS[lang][1]} {percent(score.probability, lang)}"
+        # both figures: the waterfall's marks arrive after the force plot's (one message
+        # each, in order), and a read between the two saw the waterfall of the page before
         deadline = time.monotonic() + STEP_TIMEOUT_MS / 1000
-        while time.monotonic() < deadline and squash(this) not in squash(
-                " ".join(svg_texts(page, "sc-force"))):
+        while time.monotonic() < deadline and not all(
+                squash(this) in squash(" ".join(svg_texts(page, css)))
+                and squash(average) in squash(" ".join(svg_texts(page, css)))
+                for css in ("sc-force", "sc-waterfall")):
             time.sleep(0.2)
         for css in ("sc-force", "sc-waterfall"):
             texts = svg_texts(page, css)
